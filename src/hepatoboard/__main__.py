@@ -1,0 +1,3 @@
+from hepatoboard.cli import main
+
+main()
