@@ -1,0 +1,136 @@
+"""Hypothesis strategies: random *valid* hepatoboard-case/1 documents, any field may be absent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from hepatoboard.vocab import NODE_STATIONS, OPTION_IDS
+
+
+def maybe(strategy):
+    return st.one_of(st.none(), strategy)
+
+
+def _section(**fields):
+    """A mapping whose keys are each present or absent."""
+    return st.fixed_dictionaries({}, optional=fields)
+
+
+def _lab(lo, hi, unit):
+    return st.builds(
+        lambda v: {"value": v, "unit": unit}, st.floats(lo, hi).map(lambda x: round(x, 2))
+    )
+
+
+booleans = st.booleans()
+
+node = st.fixed_dictionaries(
+    {"station": st.sampled_from(NODE_STATIONS)},
+    optional={
+        "count": st.integers(1, 6),
+        "short_axis_mm": st.floats(5, 60),
+        "evidence": st.sampled_from(["imaging", "pet", "biopsy"]),
+        "compression": st.lists(
+            st.sampled_from(
+                ["bile_duct", "portal_vein", "ivc", "duodenum", "stomach", "airway", "pain"]
+            ),
+            max_size=2,
+            unique=True,
+        ),
+    },
+)
+
+prior = st.fixed_dictionaries(
+    {"regimen": st.sampled_from([o for o in OPTION_IDS if o not in ("best_supportive_care",)])},
+    optional={
+        "best_response": st.sampled_from(["cr", "pr", "sd", "pd"]),
+        "stop_reason": st.sampled_from(["progression", "toxicity", "completed"]),
+        "tolerated": booleans,
+    },
+)
+
+
+@st.composite
+def case_documents(draw):
+    doc = {"format": "hepatoboard-case/1", "id": "generated"}
+    sections = {
+        "patient": _section(
+            age=st.integers(18, 95),
+            sex=st.sampled_from(["male", "female"]),
+            weight_kg=st.floats(35, 120),
+        ),
+        "performance": _section(ecog=st.integers(0, 4)),
+        "clinical": _section(
+            ascites=st.sampled_from(["none", "mild", "moderate_severe"]),
+            encephalopathy=st.sampled_from(["none", "grade_1_2", "grade_3_4"]),
+            dialysis_past_week=booleans,
+        ),
+        "labs": _section(
+            bilirubin=_lab(0.2, 15, "mg/dL"),
+            albumin=_lab(1.8, 5.0, "g/dL"),
+            inr=st.floats(0.8, 4.0),
+            creatinine=_lab(0.4, 6, "mg/dL"),
+            sodium=_lab(118, 145, "mmol/L"),
+            afp=_lab(1, 50000, "ng/mL"),
+            hbv_dna=_lab(0, 1e6, "IU/mL"),
+            urine_protein_g_per_24h=st.floats(0, 5),
+        ),
+        "tumor": _section(
+            nodules=st.integers(1, 10),
+            largest_cm=st.floats(0.5, 20),
+            portal_vein_invasion=st.sampled_from(["none", "vp1", "vp2", "vp3", "vp4"]),
+            hepatic_vein_invasion=st.sampled_from(["none", "vv1", "vv2", "vv3"]),
+            microvascular_invasion=st.sampled_from([True, False, "unknown"]),
+            adjacent_organ_invasion=booleans,
+            visceral_peritoneum_perforation=booleans,
+            liver_involvement_over_50pct=booleans,
+            bile_duct_invasion=booleans,
+        ),
+        "varices": _section(
+            endoscopy_date=st.dates(dt.date(2025, 1, 1), dt.date(2026, 11, 25)),
+            status=st.sampled_from(["none", "small", "large", "unknown"]),
+            treated=booleans,
+            bleeding_history=booleans,
+        ),
+        "comorbidities": _section(
+            autoimmune_disease=st.sampled_from(["none", "controlled", "active"]),
+            organ_transplant=booleans,
+            recent_bleeding=booleans,
+            arterial_thrombosis_recent=booleans,
+            uncontrolled_hypertension=booleans,
+            therapeutic_anticoagulation=booleans,
+            antiviral_therapy=booleans,
+        ),
+        "symptoms": _section(
+            pain_nrs=st.integers(1, 10),
+            pain_source=st.sampled_from(["nodal_compression", "liver_capsule", "bone", "other"]),
+            fever=booleans,
+            jaundice=booleans,
+            bile_ducts_dilated=booleans,
+            appetite_loss=booleans,
+            depression=booleans,
+            anxiety=booleans,
+        ),
+    }
+    for name, strategy in sections.items():
+        if draw(booleans):
+            doc[name] = draw(strategy)
+    if draw(booleans):
+        doc["lymph_nodes"] = draw(st.lists(node, max_size=3, unique_by=lambda n: n["station"]))
+    if draw(booleans):
+        doc["distant_metastases"] = draw(
+            st.lists(
+                st.fixed_dictionaries({"site": st.sampled_from(["lung", "bone", "adrenal"])}),
+                max_size=2,
+                unique_by=lambda m: m["site"],
+            )
+        )
+    if draw(booleans):
+        priors = draw(st.lists(prior, max_size=2))
+        doc["prior_therapies"] = [{**p, "line": i + 1} for i, p in enumerate(priors)]
+    v = doc.get("varices")
+    if v and v.get("status") == "none":
+        v.pop("treated", None)
+    return doc

@@ -1,0 +1,72 @@
+"""The CLI as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import case_file
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hepatoboard", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_assess_json_seed_father_acceptance():
+    """Issue 2 acceptance values for the seed-father example."""
+    r = run("assess", str(case_file("seed-father")), "--format", "json", "--as-of", "2026-11-25")
+    assert r.returncode == 0, r.stderr
+    (line,) = r.stdout.strip().splitlines()
+    a = json.loads(line)
+    assert a["format"] == "hepatoboard-assessment/1"
+    assert a["scores"]["child_pugh"] == {"points": 5, "class": "A"}
+    assert a["scores"]["albi"] == {"score": -2.17, "grade": 2, "malbi_grade": "2b"}
+    meld = a["scores"]["meld"]
+    assert (meld["meld"], meld["meld_na"], meld["meld_3_0"]) == (9, 9, 8)
+    tnm = a["staging"]["tnm"]
+    assert (tnm["t"], tnm["n"], tnm["m"], tnm["stage"]) == ("T3", "N1", "M0", "IVA")
+    assert a["staging"]["bclc"]["stage"] == "C"
+    nodes = a["staging"]["nodes"]
+    assert nodes["regional"] == ["porta_hepatis", "hepatoduodenal_ligament"]
+    assert nodes["distant"] == [] and nodes["compressive"] is True
+    assert a["knowledge_base"]["version"]
+    assert "not a prescription" in a["disclaimer"]
+
+
+def test_bad_file_exits_2_and_other_files_are_still_assessed(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: hepatoboard-case/1\nlabs: {inr: 99}\npatient: {sex: man}\n")
+    r = run("assess", str(bad), str(case_file("seed-father")), "--format", "json")
+    assert r.returncode == 2
+    assert len(r.stdout.strip().splitlines()) == 1  # the good case is still assessed
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 2
+    assert any("labs.inr" in e for e in err) and any("patient.sex" in e for e in err)
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    r = run("assess", str(tmp_path / "nope.yaml"))
+    assert r.returncode == 2 and "cannot read file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_text_report_mentions_stage_and_disclaimer():
+    r = run("assess", str(case_file("seed-father")), "--as-of", "2026-11-25")
+    assert r.returncode == 0, r.stderr
+    assert "BCLC" in r.stdout and "not a prescription" in r.stdout
+
+
+def test_schema_case_is_json_schema():
+    r = run("schema", "case")
+    schema = json.loads(r.stdout)
+    assert schema["title"] == "hepatoboard-case/1"
+    assert schema["additionalProperties"] is False
+    assert "lymph_nodes" in schema["properties"]
+
+
+def test_help_lists_commands():
+    r = run("--help")
+    assert r.returncode == 0 and "assess" in r.stdout
