@@ -163,6 +163,132 @@ def knowledge_cmd(
     console.print(t)
 
 
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+class Role(enum.StrEnum):
+    viewer = "viewer"
+    clinician = "clinician"
+    admin = "admin"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--database", help="database URL (default: $HEPATOBOARD_DATABASE_URL or SQLite)"),
+]
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="who or what uses the token")],
+    role: Annotated[
+        Role, typer.Option(help="viewer: read; clinician: read + create; admin: + audit")
+    ] = (Role.clinician),
+    database: DbOption = None,
+) -> None:
+    """Create an API token. It is printed once; only its hash is stored."""
+    from hepatoboard.storage import repository as repo
+    from hepatoboard.storage.db import make_engine, migrate, session_factory
+
+    engine = make_engine(database)
+    migrate(engine)
+    with session_factory(engine)() as session:
+        try:
+            token = repo.create_token(session, name, role.value)
+        except repo.TokenExists as exc:
+            print(str(exc), file=sys.stderr)
+            raise typer.Exit(2) from None
+    print(token)
+
+
+@app.command("audit")
+def audit_cmd(
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 50,
+    actor: Annotated[str | None, typer.Option()] = None,
+    action: Annotated[str | None, typer.Option()] = None,
+    database: DbOption = None,
+) -> None:
+    """Show the audit log (who read or wrote what, when, outcome), newest first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from hepatoboard.storage import repository as repo
+    from hepatoboard.storage.db import make_engine, migrate, session_factory
+
+    engine = make_engine(database)
+    migrate(engine)
+    with session_factory(engine)() as session:
+        rows = repo.audit_log(session, limit=limit, actor=actor, action=action)
+    t = Table(title="Audit log", header_style="bold")
+    for col in ("when (UTC)", "actor", "action", "target", "outcome"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.target or "", r.outcome)
+    Console().print(t)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    database: DbOption = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="create a first token if none exists and load examples")
+    ] = False,
+) -> None:
+    """Run the web service (OpenAPI docs at /docs)."""
+    import logging
+
+    import uvicorn
+
+    from hepatoboard.service.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    application = create_app(database)
+    if demo:
+        _demo_setup(application, host, port)
+    # access_log off: request paths can carry case ids, which must not reach application logs
+    uvicorn.run(application, host=host, port=port, access_log=False, log_level="info")
+
+
+def _demo_setup(application, host: str, port: int) -> None:  # type: ignore[no-untyped-def]
+    from importlib import resources
+
+    from hepatoboard.assessment import assess as run
+    from hepatoboard.case import load_case_text
+    from hepatoboard.storage import repository as repo
+
+    with application.state.sessions() as session:
+        token = None
+        if repo.count_tokens(session) == 0:
+            token = repo.create_token(session, "first-clinician", "admin")
+        loaded = 0
+        for res in sorted(resources.files("hepatoboard.examples").iterdir(), key=str):
+            if not res.name.endswith(".yaml"):
+                continue
+            case = load_case_text(res.read_text(encoding="utf-8"), res.name)
+            if case.id and repo.case_history(session, case.id):
+                continue
+            repo.save_assessment(
+                session,
+                case_json=case.model_dump(mode="json", exclude_none=True),
+                result_json=run(case).to_json_dict(),
+                author="demo-loader",
+            )
+            loaded += 1
+    base = f"http://{host}:{port}"
+    print(f"\nhepatoboard service on {base}  (API docs: {base}/docs)")
+    if token:
+        print(f"first token (admin; shown once, keep it): {token}")
+    else:
+        print("tokens already exist; create another with: hepatoboard token create --name NAME")
+    print(f"example cases stored: {loaded} new")
+    print(
+        f"try: curl -H 'Authorization: Bearer <token>' {base}/cases/seed-father-example/assessments\n"
+    )
+
+
 @app.command()
 def version() -> None:
     """Print the program and knowledge-base versions."""

@@ -24,6 +24,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def parse_document(text: str, source: str | None = None) -> Any:
     """Parse YAML (JSON is valid YAML, but is parsed as JSON first for precise messages)."""
+    if "\x00" in text:
+        raise CaseError([Problem("", "the document contains a NUL character")], source)
     stripped = text.lstrip()
     try:
         if stripped.startswith("{"):
