@@ -284,9 +284,8 @@ def _demo_setup(application, host: str, port: int) -> None:  # type: ignore[no-u
     else:
         print("tokens already exist; create another with: hepatoboard token create --name NAME")
     print(f"example cases stored: {loaded} new")
-    print(
-        f"try: curl -H 'Authorization: Bearer <token>' {base}/cases/seed-father-example/assessments\n"
-    )
+    example = f"{base}/cases/seed-father-example/assessments"
+    print(f"try: curl -H 'Authorization: Bearer <token>' {example}\n")
 
 
 @app.command()

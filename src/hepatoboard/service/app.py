@@ -178,7 +178,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     ) -> JSONResponse:
         """Assess a case (JSON or YAML body) and store the result. Returns the stored record."""
         try:
-            data, case = await read_case(request)
+            _, case = await read_case(request)
             result = run(case, profile, as_of)
         except CaseError:
             repo.audit(session, who.name, "assessment.create", None, "invalid")
