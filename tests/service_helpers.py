@@ -29,7 +29,8 @@ def make_token(database: str, name: str, role: str) -> str:
 
 
 class Server:
-    def __init__(self, database: str, log_path: Path) -> None:
+    def __init__(self, database: str, log_path: Path, workers: int = 1) -> None:
+        self.workers = workers
         self.database = database
         self.log_path = log_path
         self.port = free_port()
@@ -40,7 +41,8 @@ class Server:
         log = self.log_path.open("ab")
         env = {k: v for k, v in os.environ.items() if k != "HEPATOBOARD_DATABASE_URL"}
         self.proc = subprocess.Popen(
-            [EXE, "serve", "--port", str(self.port), "--database", self.database],
+            [EXE, "serve", "--port", str(self.port), "--database", self.database,
+             "--workers", str(self.workers)],
             stdout=log, stderr=log, env=env,
         )  # fmt: skip
         deadline = time.monotonic() + 30

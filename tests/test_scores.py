@@ -15,17 +15,9 @@ from hepatoboard.scores import albi, child_pugh, meld_3_0, meld_i, meld_na
 
 from conftest import AS_OF
 
-EXAMPLES = yaml.safe_load(
-    (
-        Path(__file__).parent
-        / "data"
-        / (
-            "score_examples.yaml"
-            if (Path(__file__).parent / "data" / "score_examples.yaml").exists()
-            else "score_examples.yaml.tmp"
-        )
-    ).read_text()
-)["examples"]
+EXAMPLES = yaml.safe_load((Path(__file__).parent / "data" / "score_examples.yaml").read_text())[
+    "examples"
+]
 
 
 def _compute(inp: dict) -> dict:

@@ -236,20 +236,36 @@ def serve(
     demo: Annotated[
         bool, typer.Option("--demo", help="create a first token if none exists and load examples")
     ] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
 ) -> None:
     """Run the web service (OpenAPI docs at /docs)."""
     import logging
+    import os
 
     import uvicorn
 
     from hepatoboard.service.app import create_app
+    from hepatoboard.storage.db import ENV_URL, default_url
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    application = create_app(database)
+    os.environ[ENV_URL] = database or default_url()
+    application = create_app(None)  # migrates the schema once, before any worker starts
     if demo:
         _demo_setup(application, host, port)
     # access_log off: request paths can carry case ids, which must not reach application logs
-    uvicorn.run(application, host=host, port=port, access_log=False, log_level="info")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, access_log=False, log_level="info")
+    else:
+        application.state.engine.dispose()
+        uvicorn.run(
+            "hepatoboard.service.app:app_from_env",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            access_log=False,
+            log_level="info",
+        )
 
 
 def _demo_setup(application, host: str, port: int) -> None:  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ Truth = bool | None
 """Three-valued truth: True, False or None (unknown)."""
 
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains")
+_LEAF: dict[int, tuple[str | None, str | None, Any]] = {}
 
 
 class Expr(BaseModel):
@@ -69,6 +70,14 @@ class Expr(BaseModel):
             raise ValueError(f"comparison {ops} needs a 'fact'")
         if len(ops) > 1:
             raise ValueError(f"one comparison per node, got {ops}")
+        # Precomputed once: rules are evaluated very many times (a cohort), and pydantic
+        # attribute access is slow on the hot path. Keyed by id(); a live Expr always has its
+        # own entry because validation writes it.
+        _LEAF[id(self)] = (
+            self.fact,
+            ops[0] if ops else None,
+            self.operand(ops[0]) if ops else None,
+        )
         return self
 
     def operand(self, op: str) -> Any:
@@ -76,10 +85,7 @@ class Expr(BaseModel):
 
     @property
     def op(self) -> str | None:
-        for op in COMPARISONS:
-            if self.operand(op) is not None:
-                return op
-        return None
+        return _LEAF[id(self)][1]
 
     def facts_used(self, conditions: Mapping[str, Expr] | None = None) -> set[str]:
         """Every fact name this expression reads (following refs)."""
@@ -192,17 +198,16 @@ class Evaluator:
         return out
 
     def _leaf(self, e: Expr) -> Outcome:
-        assert e.fact is not None
+        fact, op, operand = _LEAF[id(e)]
         try:
-            fv = self.facts[e.fact]
+            fv = self.facts[fact]
         except KeyError:
-            raise KeyError(f"unknown fact '{e.fact}' in a knowledge-base rule") from None
+            raise KeyError(f"unknown fact '{fact}' in a knowledge-base rule") from None
         if fv.value is None:
-            return Outcome(None, set(fv.missing) or {f"fact:{e.fact}"})
-        operand = e.operand(e.op) if e.op else None
+            return Outcome(None, set(fv.missing) or {f"fact:{fact}"})
         if isinstance(operand, str) and operand.startswith("$"):
             operand = self.bindings[operand[1:]]
-        return Outcome(_compare(e.op, fv.value, operand))
+        return Outcome(_compare(op, fv.value, operand))
 
     def _combine(self, children: Sequence[Expr], *, conjunction: bool) -> Outcome:
         decisive = not conjunction  # False decides an `all`, True decides an `any`

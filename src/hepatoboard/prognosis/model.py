@@ -21,6 +21,7 @@ Why this design:
 
 from __future__ import annotations
 
+import itertools
 import math
 import zlib
 from collections.abc import Mapping, Sequence
@@ -40,6 +41,11 @@ BSC = "best_supportive_care"
 LIVER_LEVELS = ("a_albi1", "a_albi23", "b", "c")  # best -> worst
 ECOG_LEVELS = ("0", "1", "2+")
 BINARY_DOMAINS = ("macrovascular_invasion", "extrahepatic_spread", "afp_ge_400", "nodules_gt_3")
+# Correlated markers that share one domain, where the worse marker counts (no double counting):
+# Child-Pugh/ALBI with ascites (ascites is a Child-Pugh item), and macrovascular invasion with
+# extrahepatic spread (trials stratify them as one factor, "MVI and/or EHS"; either makes BCLC C).
+SPREAD = ("macrovascular_invasion", "extrahepatic_spread")
+INDEPENDENT = ("afp_ge_400", "nodules_gt_3")
 _GRID = 64  # points of the phi table (log-spaced baseline cumulative hazard)
 _SHAPE_LIMITS = (0.3, 3.0)
 
@@ -173,7 +179,15 @@ def _population(mix: MixDraws, fd: FactorDraws) -> tuple[Array, Array]:
         log_h = np.stack([x for x, _ in parts], axis=1)
         log_p = np.stack([y for _, y in parts], axis=1)
         domains = [(np.log(fd.ecog), np.log(mix.ecog))]
-        for k in BINARY_DOMAINS:
+        sh, sp = [], []
+        pm, pe = (mix.binary[k] for k in SPREAD)
+        hm, he = (fd.binary[k] for k in SPREAD)
+        for m in (0, 1):
+            for e in (0, 1):
+                sh.append(np.log(np.maximum(hm if m else np.ones_like(hm), he if e else 1.0)))
+                sp.append(np.log((pm if m else 1 - pm) * (pe if e else 1 - pe)))
+        domains.append((np.stack(sh, axis=1), np.stack(sp, axis=1)))
+        for k in INDEPENDENT:
             p = mix.binary[k]
             domains.append(
                 (
@@ -405,10 +419,16 @@ def patient_log_hazard(ad: AnchorDraws, prof: Profile, seed: int, draws: int) ->
     else:
         e = np.full(draws, prof.ecog)
     log_h = np.log(h) + np.log(fd.ecog[rows, e])
+    present = {}
     for k in BINARY_DOMAINS:
         v = prof.binary[k]
-        present = (u[k] < ad.mix.binary[k]) if v is None else np.full(draws, v)
-        log_h = log_h + np.where(present, np.log(fd.binary[k]), 0.0)
+        present[k] = (u[k] < ad.mix.binary[k]) if v is None else np.full(draws, v)
+    spread = np.ones(draws)
+    for k in SPREAD:
+        spread = np.where(present[k], np.maximum(spread, fd.binary[k]), spread)
+    log_h = log_h + np.log(spread)
+    for k in INDEPENDENT:
+        log_h = log_h + np.where(present[k], np.log(fd.binary[k]), 0.0)
     return log_h
 
 
@@ -475,7 +495,11 @@ def _line_warning(anchors: list[Anchor], next_line: int | None) -> str | None:
     return None
 
 
-def _enrolment_warnings(anchors: list[Anchor], facts: Mapping[str, Any]) -> list[str]:
+def _enrolment_warnings(
+    anchors: list[Anchor], facts: Mapping[str, Any], *, treatment: bool
+) -> list[str]:
+    """Where the patient lies outside the anchors' enrolment (AFP selection only matters for the
+    treatment itself, not for a placebo arm used as supportive-care reference)."""
     cp, ecog, afp = (_value(facts, k) for k in ("child_pugh_class", "ecog", "afp_ng_ml"))
     out: list[str] = []
     trials = [a for a in anchors if a.enrolled is not None]
@@ -505,7 +529,7 @@ def _enrolment_warnings(anchors: list[Anchor], facts: Mapping[str, Any]) -> list
         if excl:
             who = "; ".join(excl)
             out.append(f"outside the evidence: {who} excluded patients with {words[key]}")
-    for a in trials:
+    for a in trials if treatment else []:
         need = a.enrolled.afp_min  # type: ignore[union-attr]
         if need is None:
             continue
@@ -599,18 +623,21 @@ def predict(
             reason = sc.no_anchor_reason if sc is not None else "no published anchor"
             skipped.append(f"{sid} ({reason})")
             continue
-        out.append(_scenario(sid, facts, prof, seed=seed, draws=draws))
+        out.append(_scenario(sid, facts, seed=seed, draws=draws))
     if skipped:
         warnings.append("no survival estimate for: " + "; ".join(skipped))
-    model_missing = [m for m in prof.missing]
-    if model_missing:
+    if prof.missing:
         warnings.append(
-            "unknown " + ", ".join(model_missing) + ": sampled from each reference population "
+            "unknown " + ", ".join(prof.missing) + ": sampled from each reference population "
             "in the Monte Carlo (not assumed normal), which widens the intervals"
         )
+    e1, e2 = (
+        math.exp(data.hazard_ratios[k].log_normal(data.settings.default_hr_log_se)[0])
+        for k in ("ecog_1", "ecog_2_plus")
+    )
     warnings.append(
-        "ECOG hazard ratios are an unverified assumption (1 vs 0: 1.4; >= 2 vs 0: 2.2; wide "
-        "uncertainty); see docs/prognosis.md"
+        f"ECOG hazard ratios are an unverified assumption (1 vs 0: {e1:.2g}; >= 2 vs 0: {e2:.2g}; "
+        "wide uncertainty); see docs/prognosis.md"
     )
     return {
         "scenarios": out,
@@ -627,9 +654,7 @@ def predict(
     }
 
 
-def _scenario(
-    sid: str, facts: Mapping[str, Any], prof: Profile, *, seed: int, draws: int
-) -> dict[str, Any]:
+def _scenario(sid: str, facts: Mapping[str, Any], *, seed: int, draws: int) -> dict[str, Any]:
     data = load()
     pd, notes, anchors, caps = scenario_draws(sid, facts, seed=seed, draws=draws)
     summary = _summarise(pd.median, pd.survival, months_grid())
@@ -646,23 +671,20 @@ def _scenario(
         lw = _line_warning(anchors, next_line)
         if lw:
             warnings.append(lw)
-    warnings.extend(_enrolment_warnings(anchors, facts))
+    warnings.extend(_enrolment_warnings(anchors, facts, treatment=sid != BSC))
     for c in caps:
+        ceiling = _anchor_text(data.anchors[c.anchor])
         if c.when == "end_stage":
             warnings.append(
-                "end-stage (BCLC D, Child-Pugh C or ECOG 3-4): estimate capped at untreated BCLC D "
-                "survival (median 3-6 months)"
+                f"end-stage (BCLC D, Child-Pugh C or ECOG 3-4): estimate capped at {ceiling}"
                 + ("" if sid == BSC else "; no trial evidence of benefit from this treatment here")
             )
         else:
-            warnings.append(
-                "untreated estimate capped at untreated BCLC B survival (ITA.LI.CA, median 10 "
-                "months): BCLC C features"
-            )
+            warnings.append(f"BCLC C features: untreated estimate capped at {ceiling}")
     if _value(facts, "portal_vein_invasion") == "vp4":
         warnings.append(
-            "main portal trunk invasion (Vp4): macrovascular hazard applied; untreated survival "
-            "with main-trunk thrombus is reported shorter (median 2.7 months, secondary source)"
+            "main portal trunk invasion (Vp4): the general macrovascular hazard is applied; "
+            "survival with main-trunk thrombus is reported to be shorter than this"
         )
     for a in anchors:
         warnings.extend(a.warnings)
@@ -709,8 +731,6 @@ def population_summary(anchor_id: str, *, seed: int, draws: int) -> dict[str, An
     bins = {k: getattr(mix, k).centre for k in BINARY_DOMAINS}
     months = months_grid()
     total = np.zeros((draws, months.size))
-    import itertools
-
     for lvl, la in liver_w.items():
         for asc_v in (False, True):
             wa = la * (asc if asc_v else 1 - asc)

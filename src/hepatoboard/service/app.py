@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.requests import ClientDisconnect
 from sqlalchemy.orm import Session
 
 from hepatoboard.assessment import assess
@@ -109,7 +110,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return dep
 
     async def read_case(request: Request) -> tuple[dict[str, Any], Any]:
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            raise HTTPException(400, "client disconnected") from None
         if len(body) > MAX_BODY:
             raise CaseError([Problem("", f"body larger than {MAX_BODY} bytes")])
         try:
@@ -197,7 +201,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         who: Annotated[Principal, Depends(principal_for("assessment.preview", "viewer"))],
         profile: Profile = None,
         as_of: AsOf = None,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """Assess a case without storing it."""
         try:
             _, case = await read_case(request)
@@ -206,32 +210,32 @@ def create_app(database_url: str | None = None) -> FastAPI:
             repo.audit(session, who.name, "assessment.preview", None, "invalid")
             raise
         repo.audit(session, who.name, "assessment.preview", case.id, "ok")
-        return result
+        return JSONResponse(result)  # already JSON-ready: skip FastAPI's slow re-encoding
 
     @app.get("/assessments/{assessment_id}", tags=["assessments"])
     def read(
         assessment_id: str,
         session: Annotated[Session, Depends(db)],
         who: Annotated[Principal, Depends(principal_for("assessment.read", "viewer"))],
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """One stored assessment."""
         row = repo.get_assessment(session, assessment_id)
         if row is None:
             repo.audit(session, who.name, "assessment.read", assessment_id, "not_found")
             raise HTTPException(404, "no assessment with this id")
         repo.audit(session, who.name, "assessment.read", assessment_id, "ok")
-        return stored(row)
+        return JSONResponse(stored(row))
 
     @app.get("/cases/{case_id}/assessments", tags=["assessments"])
     def history(
         case_id: str,
         session: Annotated[Session, Depends(db)],
         who: Annotated[Principal, Depends(principal_for("case.history", "viewer"))],
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """All stored assessments of a case, newest first."""
         rows = repo.case_history(session, case_id)
         repo.audit(session, who.name, "case.history", case_id, "ok")
-        return {"case_id": case_id, "assessments": [stored(r) for r in rows]}
+        return JSONResponse({"case_id": case_id, "assessments": [stored(r) for r in rows]})
 
     @app.get("/knowledge", tags=["knowledge"])
     def knowledge_view(
@@ -270,3 +274,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         }  # fmt: skip
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for multi-worker uvicorn (each worker builds its app; the URL comes from the
+    environment set by ``hepatoboard serve``)."""
+    return create_app(None)
