@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.requests import ClientDisconnect
 from sqlalchemy.orm import Session
+from starlette.requests import ClientDisconnect
 
 from hepatoboard.assessment import assess
 from hepatoboard.case.load import parse_case, parse_document
