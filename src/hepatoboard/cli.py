@@ -45,8 +45,13 @@ def assess(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="assessment date YYYY-MM-DD (default: today)")
     ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="draw the survival curves to this .png or .svg file"),
+    ] = None,
 ) -> None:
-    """Assess one or more cases: scores, staging, plan. Exit code 2 if any case is invalid."""
+    """Assess one or more cases: scores, staging, plan, prognosis. Exit code 2 if any case is
+    invalid (the other cases are still assessed)."""
     from hepatoboard.assessment import assess as run
     from hepatoboard.case import load_case_file
     from hepatoboard.errors import CaseError
@@ -58,6 +63,8 @@ def assess(
         try:
             case = load_case_file(path)
             result = run(case, profile=profile, as_of=date)
+            if plot is not None:
+                _plot(case, result, plot, len(cases), i, date)
         except CaseError as exc:
             failed = True
             source = exc.source or str(path)
@@ -76,6 +83,25 @@ def assess(
             print_report(result, source=str(path))
     if failed:
         raise typer.Exit(2)
+
+
+def _plot(case, result, path: Path, n_cases: int, index: int, date) -> None:  # type: ignore[no-untyped-def]
+    """Survival curves with their bands; one file per case when several cases are given."""
+    from hepatoboard.assessment.assess import prognosis_scenarios
+    from hepatoboard.facts.derive import derive_facts
+    from hepatoboard.knowledge.base import knowledge
+    from hepatoboard.prognosis import plot_curves, predict
+    from hepatoboard.staging import stage
+
+    if path.suffix.lower() not in (".png", ".svg"):
+        print(f"--plot: '{path}' must end in .png or .svg", file=sys.stderr)
+        raise typer.Exit(2)
+    facts = derive_facts(case, date or dt.date.today())
+    stage(facts, knowledge())
+    prognosis = predict(facts, prognosis_scenarios(result.plan), curves=True)
+    target = path if n_cases == 1 else path.with_name(f"{path.stem}-{index + 1}{path.suffix}")
+    plot_curves(prognosis, str(target), title=f"Estimated survival - case {case.id or index + 1}")
+    print(f"survival curves written to {target}", file=sys.stderr)
 
 
 def _parse_date(value: str | None) -> dt.date | None:

@@ -66,7 +66,9 @@ def assess(
     profile: str | None = None,
     as_of: dt.date | None = None,
     kb: KnowledgeBase | None = None,
+    with_prognosis: bool = True,
 ) -> Assessment:
+    """Assess one case. ``as_of`` fixes the date used for "within 6 months" rules."""
     kb = kb or knowledge()
     as_of = as_of or dt.date.today()
     profile_name = resolve_profile(case, profile, kb)
@@ -102,6 +104,11 @@ def assess(
             "disagreements": pr.disagreements,
         }
     )
+    prognosis = None
+    if with_prognosis:
+        from hepatoboard.prognosis import predict
+
+        prognosis = predict(facts, prognosis_scenarios(plan_out), curves=False)
     plan_raw = read("plan.yaml")
     return Assessment(
         case_id=case.id,
@@ -123,10 +130,22 @@ def assess(
             nodes=nodes,
         ),
         plan=plan_out,
+        prognosis=prognosis,
         missing_data=missing.items(),
         warnings=warnings,
         limitations=list(plan_raw["limitations"]),
     )
+
+
+SYSTEMIC = ("immunotherapy", "targeted_therapy", "chemotherapy")
+
+
+def prognosis_scenarios(plan: Plan) -> list[str]:
+    """Best supportive care plus every systemic option that is recommended or considered."""
+    return ["best_supportive_care"] + [
+        o.id for o in plan.options
+        if o.modality in SYSTEMIC and o.status in ("recommended", "consider")
+    ]  # fmt: skip
 
 
 def _scores(facts: dict[str, FactValue], missing: MissingTracker) -> Scores:

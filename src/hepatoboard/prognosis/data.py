@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -318,11 +318,13 @@ class Settings(_M):
     step_months: float = 0.5
     landmarks_months: list[float] = Field(default_factory=lambda: [6, 12, 24])
     interval_quantiles: tuple[float, float] = (0.10, 0.90)
-    median_se_rule: str
-    landmark_se_rule: str
-    default_hr_log_se: float
-    shape_min_log_spread: float
-    default_shape: str
+    # The rules are implemented in code; naming them here keeps the data file self-describing
+    # and makes an edit that expects a different rule fail loudly.
+    median_se_rule: Literal["sqrt_2_over_n"]
+    landmark_se_rule: Literal["binomial_half_n"]
+    default_hr_log_se: float = Field(gt=0)
+    shape_min_log_spread: float = Field(ge=0)
+    default_shape: Literal["from_fitted_anchors"]
     albi1_share_of_cp_a_in_hr_source: Share
     caps: list[Cap]
 

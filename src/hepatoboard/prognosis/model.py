@@ -21,6 +21,7 @@ Why this design:
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import zlib
@@ -56,6 +57,8 @@ _SHAPE_LIMITS = (0.3, 3.0)
 
 
 def _rng(seed: int, name: str) -> np.random.Generator:
+    """An independent, reproducible stream per purpose (crc32 is stable across runs, unlike
+    Python's salted hash)."""
     return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(name.encode())]))
 
 
@@ -144,16 +147,19 @@ class AnchorDraws:
 
 
 def months_grid() -> Array:
+    """The reporting grid 0..horizon months (includes the 6/12/24-month landmarks)."""
     s = load().settings
     n = round(s.horizon_months / s.step_months)
     return np.linspace(0.0, n * s.step_months, n + 1)
 
 
 def _sample_share(rng: np.random.Generator, share: Any, draws: int) -> Array:
+    """A reported value is constant; an assumed range is sampled so its uncertainty propagates."""
     return rng.uniform(share.low, share.high, draws)
 
 
 def _mix_draws(anchor: Anchor, rng: np.random.Generator, draws: int) -> MixDraws:
+    """Level probabilities of each domain in the anchor's population, per draw."""
     assert anchor.mix is not None
     s = {k: _sample_share(rng, getattr(anchor.mix, k), draws) for k in MIX_KEYS}
     b = s["child_pugh_b"]
@@ -311,6 +317,7 @@ class Profile:
 
 
 def _value(facts: Mapping[str, Any], name: str) -> Any:
+    """A fact's value (None = unknown); absent names and plain values are tolerated."""
     fv = facts.get(name)
     return fv.value if isinstance(fv, FactValue) else fv
 
@@ -381,6 +388,7 @@ def profile(facts: Mapping[str, Any]) -> Profile:
 
 
 def _kleene_any(items: Sequence[bool | None]) -> bool | None:
+    """Three-valued OR, as in the criteria language: True wins over unknown."""
     if any(x is True for x in items):
         return True
     if any(x is None for x in items):
@@ -473,10 +481,12 @@ def _scenario_anchors(
 
 
 def _select(seed: int, key: str, n: int, draws: int) -> Array:
+    """Which of n equally weighted anchors each draw uses (model averaging across arms)."""
     return np.minimum((_rng(seed, key).uniform(size=draws) * n).astype(int), n - 1)
 
 
 def _line_warning(anchors: list[Anchor], next_line: int | None) -> str | None:
+    """No sourced HR exists for line of therapy: a mismatch is flagged, never adjusted."""
     lines = sorted({a.line for a in anchors})
     names = ", ".join(dict.fromkeys(a.label.split(" ")[0] for a in anchors))
     if next_line is None:
@@ -544,6 +554,7 @@ def _enrolment_warnings(
 
 
 def _anchor_text(a: Anchor) -> str:
+    """Short human-readable description of an anchor for the report."""
     m = a.median
     if m.range is not None:
         return f"{a.label}: median {m.range[0]:g}-{m.range[1]:g} mo"
@@ -551,11 +562,28 @@ def _anchor_text(a: Anchor) -> str:
     return f"{a.label}: median {m.months:g} mo{ci}"
 
 
-def _summarise(median: Array, survival: Array, months: Array) -> dict[str, Any]:
+def _summarise(
+    median: Array, survival: Array, months: Array, *, curves: bool = True
+) -> dict[str, Any]:
+    """Median of the draws' medians, their 10th-90th percentiles, and pointwise quantile curves
+    (pointwise quantiles of non-increasing curves are non-increasing). With ``curves=False``
+    only the landmark columns are summarised (same numbers, a fraction of the work)."""
     s = load().settings
     qlo, qhi = s.interval_quantiles
     med = float(np.median(median))
     lo, hi = (float(x) for x in np.quantile(median, [qlo, qhi]))
+    if not curves:
+        cols = [int(np.searchsorted(months, m)) for m in s.landmarks_months]
+        if all(c < len(months) and months[c] == m for c, m in zip(cols, s.landmarks_months,
+                                                                  strict=True)):  # fmt: skip
+            mid = np.median(survival[:, cols], axis=0)
+            at = {f"{m:g}": round(float(v), 3) for m, v in zip(s.landmarks_months, mid,
+                                                                strict=True)}  # fmt: skip
+            return {
+                "median_months": round(med, 1),
+                "interval_months": [round(lo, 1), round(hi, 1)],
+                "survival": at,
+            }
     curve = np.quantile(survival, [0.5, qlo, qhi], axis=0)
     at = {f"{m:g}": round(float(np.interp(m, months, curve[0])), 3) for m in s.landmarks_months}
     return {
@@ -601,6 +629,7 @@ def predict(
     *,
     seed: int = 20261125,
     draws: int = 2000,
+    curves: bool = True,
 ) -> dict[str, Any]:
     """Survival per scenario for one patient (see docs/prognosis.md for the method).
 
@@ -623,7 +652,7 @@ def predict(
             reason = sc.no_anchor_reason if sc is not None else "no published anchor"
             skipped.append(f"{sid} ({reason})")
             continue
-        out.append(_scenario(sid, facts, seed=seed, draws=draws))
+        out.append(_scenario(sid, facts, seed=seed, draws=draws, curves=curves))
     if skipped:
         warnings.append("no survival estimate for: " + "; ".join(skipped))
     if prof.missing:
@@ -654,10 +683,77 @@ def predict(
     }
 
 
-def _scenario(sid: str, facts: Mapping[str, Any], *, seed: int, draws: int) -> dict[str, Any]:
+class _RecordingFacts(Mapping[str, Any]):
+    """A read-only view of the facts that records which names were read."""
+
+    def __init__(self, facts: Mapping[str, Any]) -> None:
+        self._facts = facts
+        self.read: set[str] = set()
+        self.iterated = False
+
+    def __getitem__(self, name: str) -> Any:
+        self.read.add(name)
+        return self._facts[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self.read.add(name)
+        return self._facts.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        self.read.add(str(name))
+        return name in self._facts
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self.iterated = True
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        self.iterated = True
+        return len(self._facts)
+
+
+def _freeze(v: Any) -> Any:
+    v = v.value if isinstance(v, FactValue) else v
+    return tuple(v) if isinstance(v, list) else v
+
+
+# Memo of scenario results. A scenario is a deterministic function of the facts it reads (the
+# seed is fixed), so a later patient whose values agree on exactly those facts follows the same
+# path and gets the same result: reuse it. Keyed per (scenario, seed, draws, curves) by the set
+# of facts read on a path, then by their values. Bounded in size.
+_MEMO: dict[tuple[Any, ...], dict[frozenset[str], dict[tuple[Any, ...], dict[str, Any]]]] = {}
+_MEMO_MAX = 4096
+_memo_size = 0
+
+
+def _scenario(
+    sid: str, facts: Mapping[str, Any], *, seed: int, draws: int, curves: bool = True
+) -> dict[str, Any]:
+    global _memo_size
+    head = (sid, seed, draws, curves)
+    paths = _MEMO.setdefault(head, {})
+    for names, results in paths.items():
+        key = tuple(_freeze(facts.get(n)) for n in sorted(names))
+        hit = results.get(key)
+        if hit is not None:
+            return copy.deepcopy(hit)
+    rec = _RecordingFacts(facts)
+    out = _compute_scenario(sid, rec, seed=seed, draws=draws, curves=curves)
+    if not rec.iterated and _memo_size < _MEMO_MAX:
+        names = frozenset(rec.read)
+        key = tuple(_freeze(facts.get(n)) for n in sorted(names))
+        paths.setdefault(names, {})[key] = copy.deepcopy(out)
+        _memo_size += 1
+    return out
+
+
+def _compute_scenario(
+    sid: str, facts: Mapping[str, Any], *, seed: int, draws: int, curves: bool
+) -> dict[str, Any]:
+    """One scenario's output record: numbers, curve, warnings and every source used."""
     data = load()
     pd, notes, anchors, caps = scenario_draws(sid, facts, seed=seed, draws=draws)
-    summary = _summarise(pd.median, pd.survival, months_grid())
+    summary = _summarise(pd.median, pd.survival, months_grid(), curves=curves)
     warnings = list(notes)
     horizon = data.settings.horizon_months
     if summary["interval_months"][1] >= horizon:
@@ -708,7 +804,7 @@ def _scenario(sid: str, facts: Mapping[str, Any], *, seed: int, draws: int) -> d
         "warnings": list(dict.fromkeys(warnings)),
         "anchor": anchor_text,
         "hazard_ratio": round(float(np.median(pd.relative_hazard)), 2),
-        "curve": summary["curve"],
+        **({"curve": summary["curve"]} if "curve" in summary else {}),
     }
 
 
@@ -757,6 +853,7 @@ def population_summary(anchor_id: str, *, seed: int, draws: int) -> dict[str, An
 
 
 def _cross_half(months: Array, s: Array) -> float:
+    """Time at which a tabulated curve crosses 50% (linear between grid points)."""
     below = np.nonzero(s <= 0.5)[0]
     if below.size == 0:
         return float("inf")
