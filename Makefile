@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 CASES  ?= examples/seed-father.yaml
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: run test lint bench clean
 
@@ -15,9 +17,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: set everything up and assess the example case (the main job)
+## run: set everything up, assess the example case, then start the service (SQLite default)
 run: $(STAMP)
 	$(BIN)/hepatoboard assess $(CASES)
+	$(BIN)/hepatoboard serve --demo --host $(HOST) --port $(PORT)
 
 ## test: lint and run the whole test suite
 test: $(STAMP)
@@ -28,9 +31,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-## bench: run the benchmarks and print their results
+## bench: run the benchmarks and print their results (load test needs Debian's wrk for best numbers)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py 2
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .hypothesis

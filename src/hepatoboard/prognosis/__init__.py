@@ -6,7 +6,7 @@ figure; matplotlib is imported only when it is called). Method: ``docs/prognosis
 
 from __future__ import annotations
 
-from hepatoboard.prognosis.model import predict
+from hepatoboard.prognosis.model import predict, warm_up
 from hepatoboard.prognosis.plot import plot_curves
 
-__all__ = ["plot_curves", "predict"]
+__all__ = ["plot_curves", "predict", "warm_up"]

@@ -862,3 +862,12 @@ def _cross_half(months: Array, s: Array) -> float:
         return 0.0
     t0, t1, s0, s1 = months[i - 1], months[i], s[i - 1], s[i]
     return float(t0 + (s0 - 0.5) / (s0 - s1) * (t1 - t0))
+
+
+def warm_up(seed: int = 20261125, draws: int = 2000) -> int:
+    """Precompute every anchor's patient-independent draws (about 80 ms each, cached per
+    process) so a long-running service never makes a request pay for it. Returns the count."""
+    ids = list(load().anchors)
+    for anchor_id in ids:
+        anchor_draws(anchor_id, seed, draws)
+    return len(ids)

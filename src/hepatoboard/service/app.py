@@ -20,7 +20,7 @@ from hepatoboard.case.load import parse_case, parse_document
 from hepatoboard.errors import CaseError, Problem
 from hepatoboard.knowledge.base import knowledge
 from hepatoboard.storage import repository as repo
-from hepatoboard.storage.db import make_engine, migrate, session_factory
+from hepatoboard.storage.db import make_engine, migrate, session_factory, start_checkpointer
 from hepatoboard.storage.models import StoredAssessment
 
 log = logging.getLogger("hepatoboard.service")
@@ -43,11 +43,22 @@ class Principal:
         self.name, self.role = name, role
 
 
-def create_app(database_url: str | None = None) -> FastAPI:
+def create_app(database_url: str | None = None, *, warm: bool = True) -> FastAPI:
     engine = make_engine(database_url)
     migrate(engine)
     sessions = session_factory(engine)
+    start_checkpointer(engine)
     kb = knowledge()
+    if warm:  # pay the prognosis model's one-off precomputation at start, not per request
+        from hepatoboard.prognosis import warm_up
+
+        warm_up()
+        # The knowledge base and model caches live for the whole process: move them out of the
+        # garbage collector's scans, which otherwise stall a request every few hundred.
+        import gc
+
+        gc.collect()
+        gc.freeze()
 
     app = FastAPI(
         title="hepatoboard",

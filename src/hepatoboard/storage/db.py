@@ -43,6 +43,10 @@ def make_engine(url: str | None = None) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
+            # Checkpoints (the fsync of the WAL into the database) would otherwise run inside
+            # whichever request commits the 1000th page, stalling it; run them in the
+            # background instead (start_checkpointer).
+            cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
 
         return engine
@@ -65,3 +69,24 @@ def migrate(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def start_checkpointer(engine: Engine, every_s: float = 2.0) -> None:
+    """SQLite only: checkpoint the WAL from a daemon thread (PASSIVE never blocks writers)."""
+    if engine.dialect.name != "sqlite":
+        return
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    def loop() -> None:
+        while True:
+            time.sleep(every_s)
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
+            except Exception:
+                continue
+
+    threading.Thread(target=loop, name="sqlite-checkpointer", daemon=True).start()
