@@ -22,8 +22,9 @@ run: $(STAMP)
 	$(BIN)/hepatoboard assess $(CASES)
 	$(BIN)/hepatoboard serve --demo --host $(HOST) --port $(PORT)
 
-## test: lint and run the whole test suite
+## test: lint and run the whole test suite (installs Chromium/poppler/fonts via apt if missing)
 test: $(STAMP)
+	bash .ci/system-deps.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest

@@ -71,6 +71,10 @@ def create_app(database_url: str | None = None, *, warm: bool = True) -> FastAPI
     app.state.engine = engine
     app.state.sessions = sessions
 
+    from hepatoboard.web.routes import mount_ui
+
+    mount_ui(app, sessions, kb)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema

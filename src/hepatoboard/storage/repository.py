@@ -134,3 +134,17 @@ def audit_log(
     if action:
         q = q.where(AuditEvent.action == action)
     return list(session.scalars(q))
+
+
+def find_token_by_name(session: Session, name: str) -> ApiToken | None:
+    """The active token of a logged-in web user (revocation ends the session)."""
+    row = session.scalar(select(ApiToken).where(ApiToken.name == name))
+    return row if row is not None and not row.revoked else None
+
+
+def recent_assessments(session: Session, limit: int = 25) -> list[StoredAssessment]:
+    return list(
+        session.scalars(
+            select(StoredAssessment).order_by(StoredAssessment.created_at.desc()).limit(limit)
+        )
+    )

@@ -1,0 +1,208 @@
+"""The case form, generated from the case model (one source of truth with the API).
+
+:func:`form_sections` walks :class:`hepatoboard.case.model.Case` and returns the widgets
+(select for enumerations, yes/no/unknown for booleans, number + unit for labs, repeated rows for
+lists of entries); :func:`form_to_document` turns submitted form data back into a case document,
+leaving out everything left blank (blank = unknown). Validation is then the same
+:func:`hepatoboard.case.parse_case` as the CLI and the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from hepatoboard.case.model import Case, Measurement
+from hepatoboard.case.units import quantity_specs
+
+ROWS = {"lymph_nodes": 5, "distant_metastases": 3, "prior_therapies": 4}
+TITLES = {
+    "patient": "Patient",
+    "diagnosis": "Diagnosis",
+    "performance": "Performance status",
+    "clinical": "Liver decompensation",
+    "labs": "Laboratory",
+    "tumor": "Liver tumour",
+    "lymph_nodes": "Lymph nodes (one row per involved station)",
+    "distant_metastases": "Distant metastases",
+    "varices": "Varices (upper GI endoscopy)",
+    "comorbidities": "Comorbidities",
+    "prior_therapies": "Previous treatments (most recent last)",
+    "symptoms": "Symptoms",
+    "preferences": "Preferences",
+}
+
+
+@dataclass
+class Widget:
+    name: str  # form field name, e.g. "labs.bilirubin" or "lymph_nodes.0.station"
+    label: str
+    kind: str  # select | bool | number | integer | date | text | measure | multi
+    choices: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    help: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    widgets: list[Widget] = field(default_factory=list)
+    rows: list[list[Widget]] = field(default_factory=list)  # repeated entries
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated: the type the user actually fills in."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) == 1:
+                annotation = args[0]
+            else:
+                return annotation
+        else:
+            return annotation
+
+
+def _literals(annotation: Any) -> list[str] | None:
+    """Choices of a Literal (or of a union of Literals / bool with 'unknown')."""
+    annotation = _unwrap(annotation)
+    if get_origin(annotation) is Literal:
+        return [str(a) for a in get_args(annotation)]
+    if get_origin(annotation) in (typing.Union, types.UnionType):
+        out: list[str] = []
+        for a in get_args(annotation):
+            lits = _literals(a)
+            if lits is None:
+                return None
+            out.extend(lits)
+        return out
+    return None
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").replace(" pct", " %").capitalize()
+
+
+def _widget(prefix: str, name: str, annotation: Any, description: str | None) -> Widget:
+    full = f"{prefix}.{name}" if prefix else name
+    label = _label(name)
+    inner = _unwrap(annotation)
+    specs = quantity_specs()
+    if inner is Measurement:
+        return Widget(full, label, "measure", units=list(specs[name].units), help=description or "")
+    if get_origin(annotation) in (typing.Union, types.UnionType) and bool in get_args(annotation):
+        # tri-state fields such as microvascular_invasion: bool | "unknown"
+        return Widget(full, label, "bool")
+    if inner is bool:
+        return Widget(full, label, "bool")
+    if get_origin(inner) is list:
+        choices = _literals(get_args(inner)[0]) or []
+        return Widget(full, label, "multi", choices=choices)
+    lits = _literals(inner)
+    if lits is not None:
+        return Widget(full, label, "select", choices=lits)
+    if inner is int:
+        return Widget(full, label, "integer", help=description or "")
+    if inner is float:
+        return Widget(full, label, "number", help=description or "")
+    if inner is dt.date:
+        return Widget(full, label, "date")
+    return Widget(full, label, "text")
+
+
+def _model_widgets(model: type[BaseModel], prefix: str) -> list[Widget]:
+    return [
+        _widget(prefix, name, f.annotation, f.description) for name, f in model.model_fields.items()
+    ]
+
+
+def form_sections() -> list[Section]:
+    sections = []
+    for key, f in Case.model_fields.items():
+        if key in ("format", "id", "profile"):
+            continue
+        inner = _unwrap(f.annotation)
+        sec = Section(key, TITLES.get(key, _label(key)))
+        if get_origin(inner) is list:
+            row_model = get_args(inner)[0]
+            for i in range(ROWS.get(key, 3)):
+                sec.rows.append(_model_widgets(row_model, f"{key}.{i}"))
+        else:
+            sec.widgets = _model_widgets(inner, key)
+        sections.append(sec)
+    return sections
+
+
+def _convert(widget: Widget, raw: str) -> Any:
+    """Form text to the document value; invalid text is passed on for the validator to name."""
+    if widget.kind == "bool":
+        return {"yes": True, "no": False, "unknown": "unknown"}.get(raw, raw)
+    if widget.kind in ("integer", "number"):
+        try:
+            return (
+                int(raw) if widget.kind == "integer" and raw.lstrip("-").isdigit() else float(raw)
+            )
+        except ValueError:
+            return raw
+    return raw
+
+
+def form_to_document(form: Any, sections: list[Section] | None = None) -> dict[str, Any]:
+    """Build a case document from submitted form data (a Starlette FormData / multidict)."""
+    doc: dict[str, Any] = {"format": "hepatoboard-case/1"}
+    for key in ("id", "profile"):
+        value = (form.get(key) or "").strip()
+        if value:
+            doc[key] = value
+    for sec in sections or form_sections():
+        if sec.rows:
+            entries = []
+            for row in sec.rows:
+                entry = _collect(form, row, strip_prefix=True)
+                if entry:
+                    entries.append(entry)
+            mode = form.get(f"{sec.key}.__state") or ("given" if entries else "")
+            if mode == "none":
+                doc[sec.key] = []
+            elif entries:
+                doc[sec.key] = entries
+        else:
+            values = _collect(form, sec.widgets, strip_prefix=True)
+            if values:
+                doc[sec.key] = values
+    return doc
+
+
+def _collect(form: Any, widgets: list[Widget], *, strip_prefix: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for w in widgets:
+        key = w.name.rsplit(".", 1)[-1] if strip_prefix else w.name
+        if w.kind == "multi":
+            picked = [v for v in form.getlist(w.name) if v]
+            if picked or form.get(f"{w.name}.__given"):
+                out[key] = picked
+            continue
+        if w.kind == "measure":
+            raw = (form.get(f"{w.name}.value") or "").strip()
+            if raw:
+                out[key] = {"value": _convert(Widget(w.name, "", "number"), raw),
+                            "unit": form.get(f"{w.name}.unit") or w.units[0]}  # fmt: skip
+            continue
+        raw = (form.get(w.name) or "").strip()
+        if raw and raw != "":
+            out[key] = _convert(w, raw)
+    return out
+
+
+def problem_field(path: str) -> str:
+    """Validator path (``lymph_nodes[0].count``) to form field name (``lymph_nodes.0.count``)."""
+    return path.replace("[", ".").replace("]", "")
