@@ -300,11 +300,15 @@ class Cap(_M):
     anchor: str
     scenarios: str | list[str]
     note: str
+    # ceiling: pointwise minimum; floor: pointwise maximum; replace: the cohort is the estimate
+    mode: str = "ceiling"
 
     @model_validator(mode="after")
     def _check(self) -> Cap:
         if self.when not in ("end_stage", "advanced"):
             raise ValueError(f"unknown cap condition {self.when!r}")
+        if self.mode not in ("ceiling", "floor", "replace"):
+            raise ValueError(f"unknown cap mode {self.mode!r}")
         if isinstance(self.scenarios, str) and self.scenarios != "all":
             raise ValueError("cap scenarios: 'all' or a list of scenario ids")
         return self

@@ -617,8 +617,14 @@ def scenario_draws(
     caps = [c for c in data.settings.caps if c.applies_to(scenario) and getattr(prof, c.when)]
     for c in caps:
         cap = patient_draws(c.anchor, prof, seed, draws)
-        median = np.minimum(median, cap.median)
-        survival = np.minimum(survival, cap.survival)
+        if c.mode == "replace":
+            median, survival = cap.median.copy(), cap.survival.copy()
+        elif c.mode == "floor":
+            median = np.maximum(median, cap.median)
+            survival = np.maximum(survival, cap.survival)
+        else:
+            median = np.minimum(median, cap.median)
+            survival = np.minimum(survival, cap.survival)
     median = np.minimum(median, data.settings.horizon_months)
     return PatientDraws(median, survival, rel), notes, anchors, caps
 
@@ -770,7 +776,18 @@ def _compute_scenario(
     warnings.extend(_enrolment_warnings(anchors, facts, treatment=sid != BSC))
     for c in caps:
         ceiling = _anchor_text(data.anchors[c.anchor])
-        if c.when == "end_stage":
+        if c.mode == "replace":
+            warnings.append(
+                f"end-stage (BCLC D, Child-Pugh C or ECOG 3-4): the untreated end-stage cohort "
+                f"({ceiling}) is used as the estimate; trial hazard ratios are not compounded "
+                "beyond the populations they come from"
+            )
+        elif c.mode == "floor":
+            warnings.append(
+                f"untreated estimate floored at the untreated end-stage cohort ({ceiling}): "
+                "a patient who is not end-stage is not predicted to do worse"
+            )
+        elif c.when == "end_stage":
             warnings.append(
                 f"end-stage (BCLC D, Child-Pugh C or ECOG 3-4): estimate capped at {ceiling}"
                 + ("" if sid == BSC else "; no trial evidence of benefit from this treatment here")

@@ -136,9 +136,15 @@ def render_prognosis(a: Assessment) -> list[Any]:
         surv = s.get("survival", {})
         lo, hi = s["interval_months"]
         t.add_row(
-            s["id"],
+            s.get("label") or s["id"],
             f"{s['median_months']:.1f}",
             f"{lo:.1f}-{hi:.1f}",
             *(f"{surv.get(k, 0) * 100:.0f}%" for k in ("6", "12", "24")),
         )
-    return [t]
+    notes = [w for s in prog.get("scenarios", []) for w in s.get("warnings", [])]
+    parts: list[Any] = [t]
+    if prog.get("warnings") or notes:
+        unique = list(dict.fromkeys([*prog.get("warnings", []), *notes]))
+        parts.append(Panel("\n".join(f"- {w}" for w in unique[:12]), title="Prognosis caveats",
+                           style="dim"))  # fmt: skip
+    return parts
