@@ -143,85 +143,55 @@ def fact_catalogue() -> dict[str, str]:
     return {**FACT_DOCS, **STAGE_FACTS, **PLAN_FACTS}
 
 
-def _exprs(kb: KnowledgeBase) -> Iterator[tuple[str, Expr]]:
+RULE_KINDS = ("requirements", "prerequisites", "contraindications", "cautions", "status_rules",
+              "checks")  # fmt: skip
+
+
+def _rules(kb: KnowledgeBase) -> Iterator[tuple[str, Expr | None, Iterable[str]]]:
+    """Every rule of the knowledge base once: (where, condition or None, source ids)."""
     for name, c in kb.conditions.items():
-        yield f"conditions.yaml:{name}", c.when
+        yield f"conditions.yaml:{name}", c.when, c.source
     st = kb.staging
     for part in ("t", "n", "m", "stage"):
         for r in getattr(st.tnm, part):
-            yield f"staging.yaml:tnm.{part}.{r.value}", r.when
+            yield f"staging.yaml:tnm.{part}.{r.value}", r.when, st.tnm.source
     for r in st.bclc.rules:
-        yield f"staging.yaml:bclc.{r.value}", r.when
+        yield f"staging.yaml:bclc.{r.value}", r.when, st.bclc.source
+    yield "staging.yaml:node_stations", None, st.node_stations.source
     for r in kb.plan.intent:
-        yield f"plan.yaml:intent.{r.value}", r.when
-    for gname, g in kb.groups.items():
-        for attr in ("requirements", "prerequisites", "contraindications", "cautions", "checks"):
-            for i, r in enumerate(getattr(g, attr)):
-                if r.when is not None:
-                    yield f"options.yaml:groups.{gname}.{attr}[{i}]", r.when
-    for o in kb.options.values():
-        for attr in (
-            "requirements",
-            "prerequisites",
-            "contraindications",
-            "cautions",
-            "status_rules",
-            "checks",
-        ):
-            for i, r in enumerate(getattr(o, attr)):
-                if r.when is not None:
-                    yield f"options.yaml:{o.id}.{attr}[{i}]", r.when
-    for m in kb.supportive:
-        yield f"supportive.yaml:{m.id}", m.when
-    for r in kb.referrals:
-        yield f"referrals.yaml:{r.department}", r.when
-
-
-def _sourced(kb: KnowledgeBase) -> Iterator[tuple[str, Iterable[str]]]:
-    for name, c in kb.conditions.items():
-        yield f"conditions.yaml:{name}", c.source
-    yield "staging.yaml", [*kb.staging.tnm.source, *kb.staging.bclc.source]
-    yield "staging.yaml:node_stations", kb.staging.node_stations.source
-    yield "plan.yaml:intent", kb.plan.intent_source
+        yield f"plan.yaml:intent.{r.value}", r.when, kb.plan.intent_source
     for key in ("child_pugh", "albi", "meld", "meld_na", "meld_3_0"):
-        yield f"scores.yaml:{key}", kb.scores[key]["source"]
+        yield f"scores.yaml:{key}", None, kb.scores[key]["source"]
     for gname, g in kb.groups.items():
-        for attr in ("requirements", "prerequisites", "contraindications", "cautions", "checks"):
-            for i, r in enumerate(getattr(g, attr)):
-                yield f"options.yaml:groups.{gname}.{attr}[{i}]", r.source
+        for attr in RULE_KINDS:
+            for i, r in enumerate(getattr(g, attr, [])):
+                yield f"options.yaml:groups.{gname}.{attr}[{i}]", r.when, r.source
     for o in kb.options.values():
-        for attr in (
-            "requirements",
-            "prerequisites",
-            "contraindications",
-            "cautions",
-            "status_rules",
-            "checks",
-        ):
+        for attr in RULE_KINDS:
             for i, r in enumerate(getattr(o, attr)):
-                yield f"options.yaml:{o.id}.{attr}[{i}]", r.source
-        yield f"options.yaml:{o.id}.evidence", o.evidence
-        yield f"options.yaml:{o.id}.outcomes", [x.source for x in o.outcomes]
-        yield f"options.yaml:{o.id}.positions", [x.source for x in o.positions]
+                yield f"options.yaml:{o.id}.{attr}[{i}]", r.when, r.source
+        yield f"options.yaml:{o.id}.evidence", None, o.evidence
+        yield f"options.yaml:{o.id}.outcomes", None, [x.source for x in o.outcomes]
+        yield f"options.yaml:{o.id}.positions", None, [x.source for x in o.positions]
     for m in kb.supportive:
-        yield f"supportive.yaml:{m.id}", m.source
+        yield f"supportive.yaml:{m.id}", m.when, m.source
     for r in kb.referrals:
-        yield f"referrals.yaml:{r.department}", r.source
+        yield f"referrals.yaml:{r.department}", r.when, r.source
     for pname, p in kb.profiles.items():
-        yield f"profiles.yaml:{pname}", p.guideline_sources
+        yield f"profiles.yaml:{pname}", None, p.guideline_sources
 
 
 def _check_references(kb: KnowledgeBase) -> None:
     problems: list[str] = []
     facts = fact_catalogue()
-    for where, expr in _exprs(kb):
-        for ref in expr.refs_used():
-            if ref not in kb.conditions:
-                problems.append(f"{where}: unknown condition '{ref}'")
-        for fact in expr.facts_used(kb.condition_exprs):
-            if fact not in facts:
-                problems.append(f"{where}: unknown fact '{fact}'")
-    for where, ids in _sourced(kb):
+    for where, expr, ids in _rules(kb):
+        if expr is not None:
+            for ref in expr.refs_used():
+                if ref not in kb.conditions:
+                    problems.append(f"{where}: unknown condition '{ref}'")
+            for fact in expr.facts_used(kb.condition_exprs):
+                if fact not in facts:
+                    problems.append(f"{where}: unknown fact '{fact}'")
         for sid in ids:
             if sid not in kb.sources:
                 problems.append(f"{where}: unknown source '{sid}'")
