@@ -189,6 +189,16 @@ def knowledge_cmd(
     console.print(t)
 
 
+def _register_report() -> None:
+    from hepatoboard.cli_report import report
+
+    app.command("report", help="Family (English/Vietnamese) or clinician report as PDF/HTML.")(
+        report
+    )
+
+
+_register_report()
+
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 

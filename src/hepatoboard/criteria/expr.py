@@ -92,7 +92,9 @@ class Expr(BaseModel):
         if self.fact is not None:
             return {self.fact}
         if self.ref is not None:
-            return conditions[self.ref].facts_used(conditions) if conditions else set()
+            if not conditions or self.ref not in conditions:
+                return set()  # an unknown ref is reported by the knowledge-base check
+            return conditions[self.ref].facts_used(conditions)
         children = self.all or self.any or ([self.not_] if self.not_ is not None else [])
         out: set[str] = set()
         for child in children:
