@@ -1,0 +1,63 @@
+"""The case form and the history diff, without a browser (the browser flow is test_browser.py)."""
+
+from __future__ import annotations
+
+import copy
+
+from starlette.datastructures import FormData
+
+from hepatoboard.assessment import assess
+from hepatoboard.case import parse_case
+from hepatoboard.web.forms import form_sections, form_to_document
+from hepatoboard.web.routes import changes
+
+from conftest import AS_OF, load
+
+
+def test_form_covers_every_case_section():
+    keys = {s.key for s in form_sections()}
+    assert {"patient", "labs", "tumor", "lymph_nodes", "varices", "prior_therapies",
+            "symptoms"} <= keys  # fmt: skip
+    labs = next(s for s in form_sections() if s.key == "labs")
+    bili = next(w for w in labs.widgets if w.name == "labs.bilirubin")
+    assert bili.kind == "measure" and bili.units == ["mg/dL", "umol/L"]
+
+
+def test_blank_form_fields_stay_unknown_and_values_convert():
+    form = FormData(
+        [
+            ("id", "f1"),
+            ("performance.ecog", "1"),
+            ("labs.bilirubin.value", "22.2"),
+            ("labs.bilirubin.unit", "umol/L"),
+            ("labs.albumin.value", ""),  # blank: unknown, not normal
+            ("tumor.microvascular_invasion", "unknown"),
+            ("comorbidities.organ_transplant", "no"),
+            ("lymph_nodes.__state", "given"),
+            ("lymph_nodes.0.station", "porta_hepatis"),
+            ("lymph_nodes.0.compression", "pain"),
+            ("distant_metastases.__state", "none"),
+        ]
+    )
+    doc = form_to_document(form)
+    assert "albumin" not in doc["labs"]
+    case = parse_case(doc, today=AS_OF)
+    assert case.labs.bilirubin.unit == "umol/L" and case.performance.ecog == 1
+    assert case.tumor.microvascular_invasion == "unknown"
+    assert case.comorbidities.organ_transplant is False
+    assert case.lymph_nodes[0].station == "porta_hepatis"
+    assert case.lymph_nodes[0].compression == ["pain"]
+    assert case.distant_metastases == [] and case.prior_therapies is None
+
+
+def test_history_names_what_changed():
+    before = assess(load("seed-father"), as_of=AS_OF).to_json_dict()
+    after = copy.deepcopy(before)
+    after["staging"]["bclc"]["stage"] = "D"
+    opt = next(o for o in after["plan"]["options"] if o["id"] == "atezolizumab_bevacizumab")
+    opt["status"] = "not_eligible"
+    diff = changes(before, after)
+    assert "BCLC: C -> D" in diff
+    assert "Atezolizumab + bevacizumab: recommended -> not_eligible" in diff
+    assert changes(before, before) == ["no change in stage, scores or option status"]
+    assert changes(None, before) == ["first assessment of this case"]
