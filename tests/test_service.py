@@ -73,6 +73,16 @@ def test_health_needs_no_token(service):
     assert r.status_code == 200 and r.json()["status"] == "ok"
 
 
+def test_api_docs_are_served_without_a_cdn(service):
+    """Hospitals often have no internet: the OpenAPI docs page uses local assets only."""
+    url = service["server"].url
+    page = httpx.get(url + "/docs")
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    assert httpx.get(url + "/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert httpx.get(url + "/openapi.json").json()["info"]["title"] == "hepatoboard"
+
+
 def test_create_read_history_preview(service):
     url = service["server"].url
     doc = new_case()

@@ -63,6 +63,8 @@ def create_app(database_url: str | None = None, *, warm: bool = True) -> FastAPI
     app = FastAPI(
         title="hepatoboard",
         version=kb.version,
+        docs_url=None,  # served below from local assets: no CDN, works without internet
+        redoc_url=None,
         description=(
             "Virtual multidisciplinary tumour board for HCC with lymph-node metastasis. "
             "Decision support for qualified clinicians; not a prescription."
@@ -177,6 +179,30 @@ def create_app(database_url: str | None = None, *, warm: bool = True) -> FastAPI
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error: %s", type(exc).__name__)
         return JSONResponse(status_code=500, content={"message": "internal error"})
+
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path),
+              name="docs-assets")  # fmt: skip
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        page = get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="hepatoboard API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+        # Swagger UI starts with one inline script; allow it on this page only.
+        page.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+        )
+        return page
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
