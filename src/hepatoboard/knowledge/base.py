@@ -97,17 +97,20 @@ def knowledge() -> KnowledgeBase:
     sources = _validate(list[s.Source], read("sources.yaml")["sources"], "sources.yaml")
     options = _validate(list[s.Option], read("options.yaml")["options"], "options.yaml")
     plan_raw = read("plan.yaml")
+    groups = _validate(dict[str, s.RuleGroup], read("options.yaml")["groups"], "options.yaml")
+    conditions = _validate(
+        dict[str, s.Condition], read("conditions.yaml")["conditions"], "conditions.yaml"
+    )
+    conditions.update(_group_conditions(groups))
     kb = KnowledgeBase(
         manifest=_validate(s.Manifest, read("manifest.yaml"), "manifest.yaml"),
         sources=_unique({x.id: x for x in sources}, [x.id for x in sources], "sources.yaml"),
         profiles=_validate(
             dict[str, s.Profile], read("profiles.yaml")["profiles"], "profiles.yaml"
         ),
-        conditions=_validate(
-            dict[str, s.Condition], read("conditions.yaml")["conditions"], "conditions.yaml"
-        ),
+        conditions=conditions,
         staging=_validate(s.Staging, read("staging.yaml"), "staging.yaml"),
-        groups=_validate(dict[str, s.RuleGroup], read("options.yaml")["groups"], "options.yaml"),
+        groups=groups,
         options=_unique({o.id: o for o in options}, [o.id for o in options], "options.yaml"),
         supportive=_validate(
             list[s.SupportiveMeasure], read("supportive.yaml")["measures"], "supportive.yaml"
@@ -123,6 +126,28 @@ def knowledge() -> KnowledgeBase:
     )
     _check_references(kb)
     return kb
+
+
+def _group_conditions(groups: dict[str, s.RuleGroup]) -> dict[str, s.Condition]:
+    """``contraindicated:<group>``: any hard stop of a rule group, so a rule elsewhere (e.g.
+    "lenvatinib is recommended when immunotherapy is contraindicated") reuses the group's own
+    hard stops instead of restating them."""
+    out = {}
+    for name, g in groups.items():
+        if g.contraindications:
+            when = Expr.model_validate(
+                {
+                    "any": [
+                        {**c.when.model_dump(by_alias=True, exclude_none=True), "label": c.reason}
+                        for c in g.contraindications
+                    ]
+                }
+            )
+            sources = sorted({sid for c in g.contraindications for sid in c.source})
+            out[f"contraindicated:{name}"] = s.Condition(
+                when=when, source=sources, note=f"any hard stop of the '{name}' group"
+            )
+    return out
 
 
 def _unique(mapping: dict[str, Any], ids: list[str], file: str) -> dict[str, Any]:
