@@ -97,7 +97,7 @@ def assess(
         {
             "intent": pr.intent,
             "intent_reasons": pr.intent_reasons,
-            "options": [vars(o) for o in pr.options],
+            "options": pr.options,
             "supportive": pr.supportive,
             "referrals": pr.referrals,
             "checks": pr.checks,

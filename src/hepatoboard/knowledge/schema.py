@@ -92,10 +92,9 @@ class SourcePosition(_KB):
     conditions: str | None = None
 
 
-class RuleGroup(_KB):
-    """Shared rules inherited by several options (e.g. all checkpoint inhibitors)."""
+class RuleSet(_KB):
+    """The rule lists an option or a shared group can carry (see docs/knowledge-base.md)."""
 
-    description: str
     requirements: list[SourcedRule] = Field(default_factory=list)
     prerequisites: list[SourcedRule] = Field(default_factory=list)
     contraindications: list[SourcedRule] = Field(default_factory=list)
@@ -103,20 +102,21 @@ class RuleGroup(_KB):
     checks: list[Check] = Field(default_factory=list)
 
 
-class Option(_KB):
+class RuleGroup(RuleSet):
+    """Shared rules inherited by several options (e.g. all checkpoint inhibitors)."""
+
+    description: str
+
+
+class Option(RuleSet):
     id: OptionId
     name: str
     modality: Modality
     systemic: bool = False  # systemic options get a line number
     inherits: list[str] = Field(default_factory=list)
     description: str = ""
-    requirements: list[SourcedRule] = Field(default_factory=list)
-    prerequisites: list[SourcedRule] = Field(default_factory=list)
-    contraindications: list[SourcedRule] = Field(default_factory=list)
-    cautions: list[SourcedRule] = Field(default_factory=list)
     status_rules: list[StatusRule] = Field(default_factory=list)
     not_indicated_reason: str = "not indicated in this situation"
-    checks: list[Check] = Field(default_factory=list)
     monitoring: list[str] = Field(default_factory=list)
     dose_notes: list[str] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)

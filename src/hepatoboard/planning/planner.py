@@ -20,9 +20,10 @@ practice are visible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from hepatoboard.assessment.model import PlanOption
 from hepatoboard.criteria.expr import Evaluator, FactValue, classify
 from hepatoboard.knowledge.base import KnowledgeBase
 from hepatoboard.knowledge.schema import Option
@@ -32,34 +33,11 @@ _TRACE_STATUSES = ("recommended", "consider", "undetermined")
 
 
 @dataclass
-class OptionResult:
-    id: str
-    name: str
-    modality: str
-    line: int | None
-    status: str
-    reasons: list[str] = field(default_factory=list)
-    contraindications: list[str] = field(default_factory=list)
-    cautions: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
-    status_sources: list[str] = field(default_factory=list)
-    positions: dict[str, str] = field(default_factory=dict)
-    position_notes: list[dict[str, Any]] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
-    dose_notes: list[str] = field(default_factory=list)
-    monitoring: list[str] = field(default_factory=list)
-    outcomes: list[dict[str, str]] = field(default_factory=list)
-    declined: bool = False
-    to_clarify: list[str] = field(default_factory=list)  # unknown cautions
-
-
-@dataclass
 class PlanResult:
     intent: str | None
     intent_reasons: list[str]
     intent_missing: set[str]
-    options: list[OptionResult]
+    options: list[PlanOption]
     supportive: list[dict[str, Any]]
     referrals: list[dict[str, Any]]
     checks: list[dict[str, Any]]
@@ -165,14 +143,17 @@ def _decide(
     facts: dict[str, FactValue],
     declined: set[str],
     block: Any,
-) -> OptionResult:
+) -> PlanOption:
     line = facts["next_line"].value if o.systemic else None
-    res = OptionResult(
+    res = PlanOption(
         id=o.id,
         name=o.name,
         modality=o.modality,
         line=line,
         status="not_eligible",
+        reasons=[],
+        contraindications=[],
+        missing=[],
         evidence=list(o.evidence),
         positions={p.source: p.position for p in o.positions},
         position_notes=[p.model_dump(exclude_none=True) for p in o.positions],
@@ -265,7 +246,7 @@ def _decide(
     return _finish(res, declined, block)
 
 
-def _finish(res: OptionResult, declined: set[str], block: Any) -> OptionResult:
+def _finish(res: PlanOption, declined: set[str], block: Any) -> PlanOption:
     if res.id in declined or res.modality in declined:
         res.declined = True
         res.reasons.append("the patient has declined this option")
@@ -274,7 +255,7 @@ def _finish(res: OptionResult, declined: set[str], block: Any) -> OptionResult:
     return res
 
 
-def _collect_checks(options: list[OptionResult], kb: KnowledgeBase, ev: Evaluator) -> list[dict]:
+def _collect_checks(options: list[PlanOption], kb: KnowledgeBase, ev: Evaluator) -> list[dict]:
     by_id: dict[str, dict[str, Any]] = {}
     for res in options:
         if res.status not in _TRACE_STATUSES:
