@@ -330,7 +330,8 @@ def _demo_setup(application, host: str, port: int) -> None:  # type: ignore[no-u
             )
             loaded += 1
     base = f"http://{host}:{port}"
-    print(f"\nhepatoboard service on {base}  (API docs: {base}/docs)")
+    print(f"\nhepatoboard service on {base}")
+    print(f"  clinician pages: {base}/ui/   API docs: {base}/docs")
     if token:
         print(f"first token (admin; shown once, keep it): {token}")
     else:
