@@ -14,6 +14,8 @@ from typing import Annotated
 
 import typer
 
+from hepatoboard.cli_common import AsOfOption, ProfileOption, parse_date, print_case_error
+
 app = typer.Typer(
     name="hepatoboard",
     help=(
@@ -39,12 +41,8 @@ def assess(
     format: Annotated[Format, typer.Option("--format", "-f", help="text report or JSON Lines")] = (
         Format.text
     ),
-    profile: Annotated[
-        str | None, typer.Option(help="guideline profile (default: the case's, else international)")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="assessment date YYYY-MM-DD (default: today)")
-    ] = None,
+    profile: ProfileOption = None,
+    as_of: AsOfOption = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="draw the survival curves to this .png or .svg file"),
@@ -56,7 +54,7 @@ def assess(
     from hepatoboard.case import load_case_file
     from hepatoboard.errors import CaseError
 
-    date = _parse_date(as_of)
+    date = parse_date(as_of)
     failed = False
     out = sys.stdout
     for i, path in enumerate(cases):
@@ -67,9 +65,7 @@ def assess(
                 _plot(case, result, plot, len(cases), i, date)
         except CaseError as exc:
             failed = True
-            source = exc.source or str(path)
-            for p in exc.problems:
-                print(f"{source}: {p}", file=sys.stderr)
+            print_case_error(exc, path)
             continue
         if format is Format.json:
             import json
@@ -102,16 +98,6 @@ def _plot(case, result, path: Path, n_cases: int, index: int, date) -> None:  # 
     target = path if n_cases == 1 else path.with_name(f"{path.stem}-{index + 1}{path.suffix}")
     plot_curves(prognosis, str(target), title=f"Estimated survival - case {case.id or index + 1}")
     print(f"survival curves written to {target}", file=sys.stderr)
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        print(f"--as-of: '{value}' is not a date; use YYYY-MM-DD", file=sys.stderr)
-        raise typer.Exit(2) from None
 
 
 class SchemaName(enum.StrEnum):

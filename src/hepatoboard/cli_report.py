@@ -6,13 +6,14 @@ asked for. Registered by ``app.command("report")(report)``.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from hepatoboard.cli_common import AsOfOption, ProfileOption, parse_date, print_case_error
 
 
 class Audience(enum.StrEnum):
@@ -34,12 +35,8 @@ def report(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="output file: .pdf (WeasyPrint) or .html")
     ] = Path("report.pdf"),
-    profile: Annotated[
-        str | None, typer.Option(help="guideline profile (default: the case's, else international)")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="assessment date YYYY-MM-DD (default: today)")
-    ] = None,
+    profile: ProfileOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write the family (English or Vietnamese) or clinician report of one case to PDF or HTML.
     Exit code 2 if the case is invalid (one line per problem on stderr)."""
@@ -51,20 +48,12 @@ def report(
     if suffix not in (".pdf", ".html"):
         print(f"--out: '{out}' must end in .pdf or .html", file=sys.stderr)
         raise typer.Exit(2)
-    date = None
-    if as_of is not None:
-        try:
-            date = dt.date.fromisoformat(as_of)
-        except ValueError:
-            print(f"--as-of: '{as_of}' is not a date; use YYYY-MM-DD", file=sys.stderr)
-            raise typer.Exit(2) from None
+    date = parse_date(as_of)
     try:
         loaded = load_case_file(case)
         document = assess(loaded, profile=profile, as_of=date).to_json_dict()
     except CaseError as exc:
-        source = exc.source or str(case)
-        for p in exc.problems:
-            print(f"{source}: {p}", file=sys.stderr)
+        print_case_error(exc, case)
         raise typer.Exit(2) from None
 
     from hepatoboard.family import render_clinician_html, render_family_html, render_pdf

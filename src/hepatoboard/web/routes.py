@@ -215,9 +215,12 @@ def mount_ui(app: FastAPI, sessions: sessionmaker[Session], kb: KnowledgeBase) -
     @app.get("/ui/assessments/{assessment_id}/chart.svg", include_in_schema=False)
     def chart(request: Request, assessment_id: str) -> Response:
         with sessions() as session:
-            if user(request, session) is None:
+            who = user(request, session)
+            if who is None:
                 raise HTTPException(401, "log in first")
             row = repo.get_assessment(session, assessment_id)
+            repo.audit(session, who.name, "assessment.chart", assessment_id,
+                       "ok" if row else "not_found")  # fmt: skip
             if row is None:
                 raise HTTPException(404, "no assessment with this id")
         return Response(_chart_svg(row.case_json, row.result_json, kb),
