@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from hepatoboard.case import load_case_file, parse_case
+from hepatoboard.intake import load_case_file, parse_case
 
 DATA = Path(__file__).parent / "data"
 CASES = DATA / "cases"
@@ -28,4 +28,4 @@ def load(name: str):
 
 def minimal(**sections):
     """A case built from the given sections (everything else unknown)."""
-    return parse_case({"format": "hepatoboard-case/1", **sections}, today=AS_OF)
+    return parse_case({"format": "hepatoboard-case/1", **sections}, as_of=AS_OF)

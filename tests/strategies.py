@@ -6,7 +6,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from hepatoboard.vocab import NODE_STATIONS, OPTION_IDS
+from hepatoboard.contracts.vocab import NODE_STATIONS, OPTION_IDS
 
 
 def maybe(strategy):

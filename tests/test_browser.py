@@ -84,6 +84,7 @@ def fill_seed_father(page) -> None:
                          ("sodium", "137"), ("afp", "1250")):  # fmt: skip
         page.fill(f"#labs\\.{field}", value)
     page.fill("#labs\\.inr", "1.15")
+    page.fill("#labs\\.urine_protein_g_per_24h", "0.1")
     page.fill("#tumor\\.nodules", "3")
     page.fill("#tumor\\.largest_cm", "5.5")
     page.select_option("#tumor\\.bilobar", "yes")
@@ -103,6 +104,7 @@ def fill_seed_father(page) -> None:
     page.fill("#varices\\.endoscopy_date", "2026-09-15")
     page.select_option("#varices\\.status", "small")
     page.select_option("#varices\\.treated", "yes")
+    page.select_option("#varices\\.bleeding_history", "no")
     page.select_option("#comorbidities\\.autoimmune_disease", "none")
     for f in ("organ_transplant", "recent_bleeding", "arterial_thrombosis_recent",
               "uncontrolled_hypertension", "therapeutic_anticoagulation"):  # fmt: skip

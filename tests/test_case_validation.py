@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from hepatoboard.case import parse_case
-from hepatoboard.case.load import load_case_text
-from hepatoboard.errors import CaseError
+from hepatoboard.contracts.errors import CaseError
+from hepatoboard.intake import load_case_text, parse_case
 
 from conftest import AS_OF, load
 
 
 def problems(data) -> list[str]:
     with pytest.raises(CaseError) as exc:
-        parse_case({"format": "hepatoboard-case/1", **data}, today=AS_OF)
+        parse_case({"format": "hepatoboard-case/1", **data}, as_of=AS_OF)
     return [str(p) for p in exc.value.problems]
 
 
@@ -33,7 +32,7 @@ def test_units_are_normalised_to_canonical():
                 "afp": {"value": 100, "unit": "IU/mL"},
             },
         },
-        today=AS_OF,
+        as_of=AS_OF,
     )
     assert case.labs.bilirubin.canonical == pytest.approx(2.0)
     assert case.labs.albumin.canonical == pytest.approx(3.5)
@@ -50,7 +49,7 @@ def test_wrong_unit_names_field_and_accepted_units():
 def test_micro_sign_is_accepted_as_umol():
     case = parse_case(
         {"format": "hepatoboard-case/1", "labs": {"bilirubin": {"value": 17.1, "unit": "µmol/L"}}},
-        today=AS_OF,
+        as_of=AS_OF,
     )
     assert case.labs.bilirubin.canonical == pytest.approx(1.0)
 
@@ -107,7 +106,7 @@ def test_all_problems_reported_at_once():
 
 def test_format_is_required():
     with pytest.raises(CaseError) as exc:
-        parse_case({"id": "x"}, today=AS_OF)
+        parse_case({"id": "x"}, as_of=AS_OF)
     assert str(exc.value.problems[0]).startswith("format")
 
 

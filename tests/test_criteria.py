@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from hepatoboard.criteria.expr import Evaluator, Expr, FactValue, Rule, classify
+from hepatoboard.criteria import Evaluator, Expr, FactValue, Rule, classify
 
 VALUES = {True: FactValue(True), False: FactValue(False), None: FactValue(None, ("x.field",))}
 

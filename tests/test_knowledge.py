@@ -6,10 +6,11 @@ import dataclasses
 
 import pytest
 
-from hepatoboard.errors import KnowledgeBaseError
-from hepatoboard.knowledge.base import _check_references, knowledge
+from hepatoboard.contracts.errors import KnowledgeBaseError
+from hepatoboard.contracts.vocab import OPTION_IDS
+from hepatoboard.knowledge.load import default_knowledge as knowledge
 from hepatoboard.knowledge.schema import SourcedRule
-from hepatoboard.vocab import OPTION_IDS
+from hepatoboard.knowledge.validate import check as _check_references
 
 
 def broken(option_id: str, **rule) -> None:

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-from hepatoboard.assessment import assess
-from hepatoboard.case import parse_case
-from hepatoboard.knowledge.base import knowledge
+from hepatoboard.intake import parse_case
+from hepatoboard.knowledge.load import default_knowledge as knowledge
+from hepatoboard.pipeline import assess
 
 from conftest import AS_OF, case_file, load
 from strategies import case_documents
@@ -26,7 +26,7 @@ def plan_of(doc=None, profile=None, **changes):
             d.setdefault(section, {})[key] = value
         else:
             d[section] = value
-    return assess(parse_case(d, today=AS_OF), as_of=AS_OF, profile=profile).plan
+    return assess(parse_case(d, as_of=AS_OF), as_of=AS_OF, profile=profile).plan
 
 
 def status(plan, option_id):
@@ -229,7 +229,7 @@ def test_second_line_after_immunotherapy_mediastinal_nodes():
     # seed article: chemotherapy after immunotherapy failure / extra-abdominal nodes
     assert status(p, "folfox4").status == "consider"
     assert status(p, "gemox").status == "consider"
-    assert any(d["option"] == "folfox4" for d in p.disagreements)  # ESMO: not recommended
+    assert any(d.option == "folfox4" for d in p.disagreements)  # ESMO: not recommended
     # distant (mediastinal) nodes: no nodal surgery; RT for compressive (airway) nodes
     assert status(p, "lymph_node_dissection").status == "not_eligible"
     assert status(p, "nodal_radiotherapy").status == "consider"
@@ -320,7 +320,7 @@ def test_nodes_and_ecog_only_case_decides_nothing_systemic():
 @given(case_documents())
 def test_safety_properties(doc):
     kb = knowledge()
-    a = assess(parse_case(doc, today=AS_OF), as_of=AS_OF)
+    a = assess(parse_case(doc, as_of=AS_OF), as_of=AS_OF)
     active = kb.profile_sources(a.knowledge_base.profile)
     for o in a.plan.options:
         if o.contraindications:
@@ -338,14 +338,14 @@ def test_safety_properties(doc):
 @given(case_documents())
 def test_no_recommendation_when_a_requirement_is_unknown(doc):
     """Re-evaluate each recommended option's rules: none may be unknown."""
-    from hepatoboard.criteria.expr import Evaluator
-    from hepatoboard.facts.derive import derive_facts
+    from hepatoboard.criteria import Evaluator
+    from hepatoboard.facts import derive_facts
     from hepatoboard.staging import stage
 
     kb = knowledge()
-    case = parse_case(doc, today=AS_OF)
+    case = parse_case(doc, as_of=AS_OF)
     a = assess(case, as_of=AS_OF)
-    facts = derive_facts(case, AS_OF)
+    facts = derive_facts(case, kb, AS_OF)
     stage(facts, kb)
     ev = Evaluator(facts, kb.condition_exprs)
     for o in a.plan.options:

@@ -361,8 +361,8 @@ def test_seed_father_example_case_end_to_end() -> None:
     """The example case through the real case parser and fact derivation (skipped if those
     modules are mid-edit) gives the same answer as the hand-built facts."""
     try:
-        from hepatoboard.case import load_case_file
-        from hepatoboard.facts.derive import derive_facts
+        from hepatoboard.facts import derive_facts
+        from hepatoboard.intake import load_case_file
 
         case = load_case_file(Path(__file__).parents[1] / "examples" / "seed-father.yaml")
         derived = derive_facts(case, dt.date(2026, 11, 25))

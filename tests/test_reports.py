@@ -19,17 +19,13 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from hepatoboard.assessment import assess
-from hepatoboard.case import load_case_file
-from hepatoboard.cli_report import report
-from hepatoboard.family import (
-    family_content,
-    readability,
-    render_clinician_html,
-    render_family_html,
-)
-from hepatoboard.family.i18n import extract_messages, missing_translations, po_path
-from hepatoboard.family.readability import check, prose
+from hepatoboard.cli.report import report
+from hepatoboard.intake import load_case_file
+from hepatoboard.pipeline import assess
+from hepatoboard.reports.family import family_content
+from hepatoboard.reports.family.readability import check, prose, readability
+from hepatoboard.reports.i18n import extract_messages, missing_translations, po_path
+from hepatoboard.reports.render import render_clinician_html, render_family_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-father.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hepatoboard.assessment import assess
+from hepatoboard.pipeline import assess
 
 from conftest import AS_OF, load, minimal
 
@@ -265,7 +265,11 @@ def test_bclc_child_pugh_b_with_nodes_is_c_with_a_warning():
 def test_nodes_and_ecog_only_gives_null_scores_and_bclc_with_missing_labs():
     """Issue 2 acceptance: nothing defaults to normal."""
     a = assess(load("nodes-and-ecog-only"), as_of=AS_OF)
-    assert a.scores.child_pugh is None and a.scores.albi is None
+    # Issue 12 (contract shape): an unknown score is an object with null fields
+    assert a.scores.child_pugh.points is None and a.scores.child_pugh.class_ is None
+    assert a.scores.albi.score is None and a.scores.albi.grade is None
+    doc = a.to_json_dict()
+    assert doc["scores"]["child_pugh"] == {"points": None, "class": None}
     assert a.scores.meld.meld is None
     assert a.staging.bclc.stage is None
     blocked = {m.field: m.blocks for m in a.missing_data}

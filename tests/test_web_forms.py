@@ -6,10 +6,10 @@ import copy
 
 from starlette.datastructures import FormData
 
-from hepatoboard.assessment import assess
-from hepatoboard.case import parse_case
+from hepatoboard.intake import parse_case
+from hepatoboard.pipeline import assess
 from hepatoboard.web.forms import form_sections, form_to_document
-from hepatoboard.web.routes import changes
+from hepatoboard.web.pages.history import changes
 
 from conftest import AS_OF, load
 
@@ -41,7 +41,7 @@ def test_blank_form_fields_stay_unknown_and_values_convert():
     )
     doc = form_to_document(form)
     assert "albumin" not in doc["labs"]
-    case = parse_case(doc, today=AS_OF)
+    case = parse_case(doc, as_of=AS_OF)
     assert case.labs.bilirubin.unit == "umol/L" and case.performance.ecog == 1
     assert case.tumor.microvascular_invasion == "unknown"
     assert case.comorbidities.organ_transplant is False

@@ -1,19 +1,41 @@
-"""Pydantic models of the knowledge-base files. Loading validates structure *and* references:
-every rule's facts, named conditions and source ids must exist, so a typo in a rule fails at
-load (and in CI), never silently at a patient's bedside."""
+"""Pydantic models of every knowledge-base file (``knowledge/data/*.yaml``).
+
+Structure is validated here; cross-references (facts, conditions, sources, phases, operand
+types) are checked by :mod:`hepatoboard.knowledge.validate`, so a typo in a rule fails at load
+(and in CI), never silently at a patient's bedside.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hepatoboard.contracts.vocab import (
+    Department,
+    Modality,
+    NodeStation,
+    OptionId,
+    SupportiveMeasureId,
+)
 from hepatoboard.criteria.expr import Expr, Rule
-from hepatoboard.vocab import Department, Modality, OptionId, SupportiveMeasureId
+from hepatoboard.knowledge.units import CaseLimits
+
+__all__ = ["CaseLimits"]
 
 Status = Literal["recommended", "consider", "not_eligible", "undetermined"]
 Position = Literal["recommended", "alternative", "consider", "not_recommended", "not_addressed"]
+SourceKind = Literal[
+    "guideline",
+    "trial",
+    "cohort",
+    "meta_analysis",
+    "review",
+    "expert_practice",
+    "formula",
+    "specification",
+]  # fmt: skip  (one enumeration; wrapping it per item would hide the list)
 
 
 class _KB(BaseModel):
@@ -21,20 +43,17 @@ class _KB(BaseModel):
 
 
 class Manifest(_KB):
-    version: str
+    version: str = Field(pattern=r"^\d{4}\.\d{1,2}\.\d+$")
     released: dt.date
     maintainers: str
 
 
 class Source(_KB):
     id: str
-    kind: Literal[
-        "guideline", "trial", "cohort", "meta_analysis", "review", "expert_practice", "formula",
-        "specification",
-    ]  # fmt: skip
+    kind: SourceKind
     title: str
     citation: str
-    year: int
+    year: int = Field(ge=1900, le=2100)
     verification: Literal["verified", "secondary", "unverified"]
     region: str | None = None
     doi: str | None = None
@@ -48,30 +67,78 @@ class Profile(_KB):
     guideline_sources: list[str] = Field(
         default_factory=list, description="guideline / expert sources whose positions count"
     )
-    evidence_kinds: list[str] = Field(
+    evidence_kinds: list[SourceKind] = Field(
         default_factory=list, description="source kinds that count as evidence in this profile"
     )
 
 
+# ---------------------------------------------------------------------------------- facts
+
+FactType = Literal["bool", "int", "number", "enum", "text", "list"]
+FactPhase = Literal["case", "tnm", "tnm_stage", "bclc", "plan"]
+PHASES: tuple[str, ...] = ("case", "tnm", "tnm_stage", "bclc", "plan", "referral")
+"""Order in which facts become known. A rule evaluated in phase P may use facts of earlier
+phases only ("referral" rules run after the plan and may use every fact)."""
+VOCABULARIES = (
+    "option_id", "modality", "option_or_modality", "node_station", "metastasis_site",
+    "supportive_measure_id",
+)  # fmt: skip
+
+
+class FactSpec(_KB):
+    """One entry of the fact catalogue (``facts.yaml``)."""
+
+    type: FactType
+    description: str
+    phase: FactPhase = "case"
+    case: str | None = Field(default=None, description="case field path read as it is")
+    measure: str | None = Field(default=None, description="quantity: read its canonical value")
+    derive: str | None = Field(default=None, description="producer in hepatoboard.facts")
+    values: list[str] | None = Field(default=None, description="the values of an enum")
+    items: list[str] | str | None = Field(
+        default=None, description="list items: values, or a vocabulary name"
+    )
+
+    @model_validator(mode="after")
+    def _shape(self) -> FactSpec:
+        origins = [x for x in (self.case, self.derive) if x is not None]
+        if self.phase == "case" and len(origins) != 1:
+            raise ValueError("a case-phase fact needs exactly one of 'case' or 'derive'")
+        if self.phase != "case" and origins:
+            raise ValueError("staging and plan facts are produced by their stage, not derived")
+        if (self.type == "enum") != (self.values is not None):
+            raise ValueError("'values' is required for, and only for, type enum")
+        if (self.type == "list") != (self.items is not None):
+            raise ValueError("'items' is required for, and only for, type list")
+        if isinstance(self.items, str) and self.items not in VOCABULARIES:
+            raise ValueError(f"unknown vocabulary {self.items!r}; known: {VOCABULARIES}")
+        if self.measure is not None and self.case is None:
+            raise ValueError("'measure' needs 'case'")
+        return self
+
+
+# ---------------------------------------------------------------------------------- rules
+
+
 class Condition(_KB):
     when: Expr
-    source: list[str]
+    source: list[str] = Field(min_length=1)
     note: str | None = None
 
 
 class SourcedRule(_KB):
-    """A requirement, contraindication or caution: a condition, its reason, its source."""
+    """A requirement, contraindication, prerequisite or caution: condition, reason, source."""
 
     when: Expr
     reason: str
-    source: list[str]
+    source: list[str] = Field(min_length=1)
 
 
 class StatusRule(_KB):
     status: Literal["recommended", "consider"]
     when: Expr
     reason: str
-    source: list[str]
+    source: list[str] = Field(min_length=1)
 
 
 class Check(_KB):
@@ -112,7 +179,10 @@ class Option(RuleSet):
     id: OptionId
     name: str
     modality: Modality
-    systemic: bool = False  # systemic options get a line number
+    systemic: bool = Field(
+        default=False,
+        description="a systemic therapy: counts as a line of therapy and gets a line number",
+    )
     inherits: list[str] = Field(default_factory=list)
     description: str = ""
     status_rules: list[StatusRule] = Field(default_factory=list)
@@ -124,6 +194,11 @@ class Option(RuleSet):
     positions: list[SourcePosition] = Field(default_factory=list)
 
 
+class OptionsFile(_KB):
+    groups: dict[str, RuleGroup]
+    options: list[Option]
+
+
 class SupportiveMeasure(_KB):
     """A symptom or liver-support measure, proposed when ``when`` holds."""
 
@@ -132,14 +207,14 @@ class SupportiveMeasure(_KB):
     for_: list[str] = Field(alias="for")
     when: Expr
     details: str
-    source: list[str]
+    source: list[str] = Field(min_length=1)
 
 
 class Referral(_KB):
     department: Department
     when: Expr
     reason: str
-    source: list[str]
+    source: list[str] = Field(min_length=1)
 
 
 class CheckDefinition(_KB):
@@ -147,22 +222,38 @@ class CheckDefinition(_KB):
     name: str
 
 
-class PlanRules(_KB):
+class Warning_(_KB):
+    """An assessment warning shown when ``when`` holds. ``text`` may name facts in braces
+    (``{bclc_stage}``): they are filled in with the fact's value."""
+
+    when: Expr
+    text: str
+    source: list[str] = Field(min_length=1)
+
+
+class PlanFile(_KB):
     intent: list[Rule]
-    intent_source: list[str]
+    intent_source: list[str] = Field(min_length=1)
+    checks: list[CheckDefinition]
+    warnings: list[Warning_] = Field(default_factory=list)
+    disclaimer: str
+    limitations: list[str]
+
+
+# ---------------------------------------------------------------------------------- staging
 
 
 class NodeStations(_KB):
-    source: list[str]
+    source: list[str] = Field(min_length=1)
     note: str
-    regional: list[str]
-    distant: list[str]
-    extra_abdominal: list[str]
+    regional: list[NodeStation]
+    distant: list[NodeStation]
+    extra_abdominal: list[NodeStation]
 
 
 class Tnm(_KB):
     edition: str
-    source: list[str]
+    source: list[str] = Field(min_length=1)
     t: list[Rule]
     n: list[Rule]
     m: list[Rule]
@@ -171,7 +262,7 @@ class Tnm(_KB):
 
 class Bclc(_KB):
     version: str
-    source: list[str]
+    source: list[str] = Field(min_length=1)
     liver_function_note: str
     rules: list[Rule]
 
@@ -180,3 +271,112 @@ class Staging(_KB):
     node_stations: NodeStations
     tnm: Tnm
     bclc: Bclc
+    warnings: list[Warning_] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------- scores
+
+
+class _Score(_KB):
+    source: list[str] = Field(min_length=1)
+    label: str = Field(description="display name, e.g. 'MELD-Na'")
+    version: str = Field(description="which version of the score, shown with its value")
+    note: str | None = None
+
+
+class HigherWorse(_KB):
+    one_point_below: float
+    three_points_above: float
+
+
+class LowerWorse(_KB):
+    one_point_above: float
+    three_points_below: float
+
+
+class ChildPughClass(_KB):
+    class_: Literal["A", "B", "C"] = Field(alias="class")
+    max_points: int
+
+
+class ChildPughParams(_Score):
+    bilirubin_mg_dl: HigherWorse
+    albumin_g_dl: LowerWorse
+    inr: HigherWorse
+    ascites: dict[Literal["none", "mild", "moderate_severe"], int]
+    encephalopathy: dict[Literal["none", "grade_1_2", "grade_3_4"], int]
+    classes: list[ChildPughClass]
+
+
+class AlbiParams(_Score):
+    bilirubin_coefficient: float
+    albumin_coefficient: float
+    grade_1_max: float
+    grade_2_max: float
+    malbi_2a_max: float
+    display_decimals: int
+
+
+class MeldCoefficients(_KB):
+    creatinine: float
+    bilirubin: float
+    inr: float
+    constant: float
+
+
+class MeldParams(_Score):
+    floor: float
+    creatinine_cap_mg_dl: float
+    coefficients: MeldCoefficients
+    multiplier: float
+    max_score: int
+
+
+class MeldNaParams(_Score):
+    applies_above: int
+    sodium_min: float
+    sodium_max: float
+    sodium_coefficient: float
+    interaction_coefficient: float
+    max_score: int
+
+
+class Meld3Coefficients(_KB):
+    female: float
+    ln_bilirubin: float
+    sodium: float
+    sodium_ln_bilirubin: float
+    ln_inr: float
+    ln_creatinine: float
+    albumin: float
+    albumin_ln_creatinine: float
+    constant: float
+
+
+class Meld3Params(_Score):
+    floor: float
+    creatinine_cap_mg_dl: float
+    sodium_min: float
+    sodium_max: float
+    albumin_min_g_dl: float
+    albumin_max_g_dl: float
+    coefficients: Meld3Coefficients
+    min_score: int
+    max_score: int
+
+
+class Scores(_KB):
+    child_pugh: ChildPughParams
+    albi: AlbiParams
+    meld: MeldParams
+    meld_na: MeldNaParams
+    meld_3_0: Meld3Params
+
+    def sections(self) -> dict[str, _Score]:
+        return {
+            "child_pugh": self.child_pugh,
+            "albi": self.albi,
+            "meld": self.meld,
+            "meld_na": self.meld_na,
+            "meld_3_0": self.meld_3_0,
+        }

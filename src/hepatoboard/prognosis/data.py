@@ -9,12 +9,9 @@ this module validates them once at load so a typo fails in CI, not at the bedsid
 from __future__ import annotations
 
 import math
-from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from hepatoboard.knowledge.files import read
 
 Z95 = 1.959963984540054
 LN2 = math.log(2.0)
@@ -368,10 +365,26 @@ class PrognosisData(_M):
         return out
 
 
-@cache
 def load() -> PrognosisData:
-    """Parse and validate prognosis.yaml (keys starting with '_' are YAML-anchor scratch space)."""
-    raw: dict[str, Any] = {k: v for k, v in read("prognosis.yaml").items() if not k.startswith("_")}
+    """The prognosis data of the shipped knowledge base."""
+    from hepatoboard.knowledge.load import default_knowledge
+
+    return default_knowledge().prognosis  # type: ignore[no-any-return]
+
+
+def rule_sites(data: PrognosisData) -> list[tuple[str, Any, list[str]]]:
+    """(where, expression, sources) of every rule in the prognosis data (for the KB checks)."""
+    out: list[tuple[str, Any, list[str]]] = []
+    for key, h in data.hazard_ratios.items():
+        out.append((f"hazard_ratios.{key}", None, h.sources()))
+    for key, a in data.anchors.items():
+        out.append((f"anchors.{key}", None, a.sources()))
+    return out
+
+
+def load_prognosis(raw_file: dict[str, Any]) -> PrognosisData:
+    """Validate prognosis.yaml (keys starting with '_' are YAML-anchor scratch space)."""
+    raw: dict[str, Any] = {k: v for k, v in raw_file.items() if not k.startswith("_")}
     anchors = {k: {**v, "id": k} for k, v in raw["anchors"].items()}
     data = PrognosisData.model_validate({**raw, "anchors": anchors})
     spread = data.settings.shape_min_log_spread

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from hepatoboard.criteria.expr import FactValue
+from hepatoboard.criteria.evaluate import FactValue
 from hepatoboard.prognosis.data import HR_KEYS, LN2, MIX_KEYS, Anchor, Cap, PrognosisData, load
 
 Array = NDArray[np.float64]

@@ -1,4 +1,6 @@
-"""Liver-function scores: Child-Pugh, ALBI/mALBI, MELD / MELD-Na / MELD 3.0."""
+"""Liver-function scores, one per file, each taking its parameters from ``scores.yaml``:
+Child-Pugh (:mod:`.child_pugh`), ALBI/mALBI (:mod:`.albi`), MELD / MELD-Na / MELD 3.0
+(:mod:`.meld`)."""
 
 from hepatoboard.scores.albi import Albi, albi
 from hepatoboard.scores.child_pugh import ChildPugh, child_pugh

@@ -1,10 +1,18 @@
 """ALBI (albumin-bilirubin) grade and the modified ALBI (mALBI) grade.
 
-ALBI = 0.66 x log10(bilirubin umol/L) - 0.085 x albumin g/L (Johnson PJ et al., J Clin Oncol
-2015; source ``albi_johnson2015``); mALBI splits grade 2 at -2.27 (Hiraoka A et al., Liver Cancer
-2017; ``malbi_hiraoka2017``). Grades are taken from the unrounded score so that a displayed
--2.60 can never be graded differently from the value it came from. Coefficients and cut-offs:
-``knowledge/data/scores.yaml``.
+References: Johnson PJ et al. J Clin Oncol 2015;33:550 (``albi_johnson2015``);
+Hiraoka A et al. Liver Cancer 2017;6(3):204-215 (``malbi_hiraoka2017``).
+
+Formula: ALBI = 0.66 x log10(bilirubin, umol/L) - 0.085 x albumin (g/L).
+Grade 1: ALBI <= -2.60; grade 2: -2.60 < ALBI <= -1.39; grade 3: ALBI > -1.39.
+mALBI splits grade 2 at -2.27 (2a <= -2.27 < 2b). Coefficients and cut-offs are parameters
+from ``knowledge/data/scores.yaml`` (:class:`~hepatoboard.knowledge.schema.AlbiParams`).
+
+Grades are taken from the unrounded score, so a displayed -2.60 can never be graded
+differently from the value it came from.
+
+Example (hand-computed): bilirubin 22.2 umol/L, albumin 36 g/L ->
+0.66 x 1.3464 - 0.085 x 36 = -2.171 -> grade 2, mALBI 2b.
 """
 
 from __future__ import annotations
@@ -12,8 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from hepatoboard.case.units import quantity_specs
-from hepatoboard.knowledge.files import read
+from hepatoboard.knowledge.schema import AlbiParams
 
 
 @dataclass(frozen=True)
@@ -24,16 +31,16 @@ class Albi:
     malbi_grade: str  # 1 | 2a | 2b | 3
 
 
-def albi(bilirubin_mg_dl: float, albumin_g_dl: float) -> Albi:
-    k = read("scores.yaml")["albi"]
-    specs = quantity_specs()
-    bili_umol = specs["bilirubin"].from_canonical(bilirubin_mg_dl, "umol/L")
-    alb_g_l = specs["albumin"].from_canonical(albumin_g_dl, "g/L")
-    raw = k["bilirubin_coefficient"] * math.log10(bili_umol) + k["albumin_coefficient"] * alb_g_l
-    if raw <= k["grade_1_max"]:
+def albi(params: AlbiParams, bilirubin_umol_l: float, albumin_g_l: float) -> Albi:
+    """ALBI score and grades (inputs in the formula's units: umol/L and g/L)."""
+    raw = (
+        params.bilirubin_coefficient * math.log10(bilirubin_umol_l)
+        + params.albumin_coefficient * albumin_g_l
+    )
+    if raw <= params.grade_1_max:
         grade, malbi = 1, "1"
-    elif raw <= k["grade_2_max"]:
-        grade, malbi = 2, ("2a" if raw <= k["malbi_2a_max"] else "2b")
+    elif raw <= params.grade_2_max:
+        grade, malbi = 2, ("2a" if raw <= params.malbi_2a_max else "2b")
     else:
         grade, malbi = 3, "3"
-    return Albi(raw, round(raw, k["display_decimals"]), grade, malbi)
+    return Albi(raw, round(raw, params.display_decimals), grade, malbi)

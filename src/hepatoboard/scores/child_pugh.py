@@ -1,15 +1,25 @@
 """Child-Pugh (Child-Turcotte-Pugh) score and class.
 
-Source: Pugh RNH et al., Br J Surg 1973 (knowledge-base source ``child_pugh``). Bands and the
-edge convention (a value exactly on an edge scores the middle band; albumin 2.8 g/dL lower band)
-are read from ``knowledge/data/scores.yaml``.
+Reference: Pugh RNH et al. Transection of the oesophagus for bleeding oesophageal varices.
+Br J Surg 1973;60:646-649 (knowledge-base source ``child_pugh``).
+
+Formula: points = bilirubin points + albumin points + INR points + ascites points
++ encephalopathy points (each 1-3); class A 5-6, B 7-9, C 10-15. Bands, the edge convention (a
+value exactly on a band edge scores the middle band) and the class limits are parameters from
+``knowledge/data/scores.yaml`` (:class:`~hepatoboard.knowledge.schema.ChildPughParams`).
+
+Known gaps: the albumin lower band is 2.8 g/dL here (most calculators); some texts use 3.0.
+INR is used in place of prothrombin-time prolongation (the usual modern substitution).
+
+Example (hand-computed from the definition): bilirubin 1.3 mg/dL (1), albumin 3.6 g/dL (1),
+INR 1.15 (1), no ascites (1), no encephalopathy (1) -> 5 points, class A.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hepatoboard.knowledge.files import read
+from hepatoboard.knowledge.schema import ChildPughParams, HigherWorse, LowerWorse
 
 
 @dataclass(frozen=True)
@@ -18,30 +28,33 @@ class ChildPugh:
     klass: str  # A | B | C
 
 
-def _lab_points(value: float, band: dict[str, float]) -> int:
-    if "one_point_below" in band:  # higher is worse (bilirubin, INR)
-        if value < band["one_point_below"]:
-            return 1
-        return 3 if value > band["three_points_above"] else 2
-    if value > band["one_point_above"]:  # lower is worse (albumin)
+def _higher_worse(value: float, band: HigherWorse) -> int:
+    if value < band.one_point_below:
         return 1
-    return 3 if value < band["three_points_below"] else 2
+    return 3 if value > band.three_points_above else 2
+
+
+def _lower_worse(value: float, band: LowerWorse) -> int:
+    if value > band.one_point_above:
+        return 1
+    return 3 if value < band.three_points_below else 2
 
 
 def child_pugh(
+    params: ChildPughParams,
     bilirubin_mg_dl: float,
     albumin_g_dl: float,
     inr: float,
     ascites: str,
     encephalopathy: str,
 ) -> ChildPugh:
-    k = read("scores.yaml")["child_pugh"]
+    """Points and class (inputs in mg/dL and g/dL; ascites and encephalopathy as graded)."""
     points = (
-        _lab_points(bilirubin_mg_dl, k["bilirubin_mg_dl"])
-        + _lab_points(albumin_g_dl, k["albumin_g_dl"])
-        + _lab_points(inr, k["inr"])
-        + k["ascites"][ascites]
-        + k["encephalopathy"][encephalopathy]
+        _higher_worse(bilirubin_mg_dl, params.bilirubin_mg_dl)
+        + _lower_worse(albumin_g_dl, params.albumin_g_dl)
+        + _higher_worse(inr, params.inr)
+        + params.ascites[ascites]  # type: ignore[index]
+        + params.encephalopathy[encephalopathy]  # type: ignore[index]
     )
-    klass = next(c["class"] for c in k["classes"] if points <= c["max_points"])
+    klass = next(c.class_ for c in params.classes if points <= c.max_points)
     return ChildPugh(points, klass)

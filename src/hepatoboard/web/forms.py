@@ -1,10 +1,10 @@
 """The case form, generated from the case model (one source of truth with the API).
 
-:func:`form_sections` walks :class:`hepatoboard.case.model.Case` and returns the widgets
+:func:`form_sections` walks :class:`hepatoboard.contracts.case.Case` and returns the widgets
 (select for enumerations, yes/no/unknown for booleans, number + unit for labs, repeated rows for
 lists of entries); :func:`form_to_document` turns submitted form data back into a case document,
 leaving out everything left blank (blank = unknown). Validation is then the same
-:func:`hepatoboard.case.parse_case` as the CLI and the API.
+:func:`hepatoboard.intake.parse_case` as the CLI and the API.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from hepatoboard.case.model import Case, Measurement
-from hepatoboard.case.units import quantity_specs
+from hepatoboard.contracts.case import Case, Measurement
+from hepatoboard.knowledge.load import case_limits
 
 ROWS = {"lymph_nodes": 5, "distant_metastases": 3, "prior_therapies": 4}
 TITLES = {
@@ -96,9 +96,9 @@ def _widget(prefix: str, name: str, annotation: Any, description: str | None) ->
     full = f"{prefix}.{name}" if prefix else name
     label = _label(name)
     inner = _unwrap(annotation)
-    specs = quantity_specs()
-    if inner is Measurement:
-        return Widget(full, label, "measure", units=list(specs[name].units), help=description or "")
+    if isinstance(inner, type) and issubclass(inner, Measurement):
+        units = list(case_limits().quantities[inner.quantity].units)
+        return Widget(full, label, "measure", units=units, help=description or "")
     if get_origin(annotation) in (typing.Union, types.UnionType) and bool in get_args(annotation):
         # tri-state fields such as microvascular_invasion: bool | "unknown"
         return Widget(full, label, "bool")

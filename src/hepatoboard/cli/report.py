@@ -1,0 +1,74 @@
+"""``hepatoboard report``: the family or clinician report of one case, as PDF or HTML.
+
+The report stack (Jinja2, Babel, WeasyPrint) loads only when a report is
+asked for.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hepatoboard.cli.common import AsOfOption, ProfileOption, fail, parse_date, print_case_error
+
+
+class Audience(enum.StrEnum):
+    family = "family"
+    clinician = "clinician"
+
+
+class Lang(enum.StrEnum):
+    en = "en"
+    vi = "vi"
+
+
+def report(
+    case: Annotated[Path, typer.Argument(help="case file (YAML or JSON)", metavar="CASE")],
+    audience: Annotated[
+        Audience, typer.Option(help="family (plain language) or clinician (tumour board)")
+    ] = Audience.family,
+    lang: Annotated[Lang, typer.Option(help="language of the family report")] = Lang.en,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="output file: .pdf (WeasyPrint) or .html")
+    ] = Path("report.pdf"),
+    profile: ProfileOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write the family (English or Vietnamese) or clinician report of one case to PDF or HTML.
+    Exit code 2 if the case is invalid (one line per problem on stderr)."""
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".html"):
+        fail(f"--out: '{out}' must end in .pdf or .html")
+    if not out.parent.exists():
+        fail(f"--out: folder '{out.parent}' does not exist")
+    date = parse_date(as_of)
+    from hepatoboard.contracts.errors import CaseError
+    from hepatoboard.intake import load_case_file
+    from hepatoboard.pipeline import assess
+
+    try:
+        loaded = load_case_file(case, as_of=date)
+        document = assess(loaded, profile=profile, as_of=date).to_json_dict()
+    except CaseError as exc:
+        print_case_error(exc, case)
+        raise typer.Exit(2) from None
+
+    from hepatoboard.reports.render import render_clinician_html, render_family_html, render_pdf
+
+    if audience is Audience.family:
+        html = render_family_html(document, lang.value)
+    else:
+        html = render_clinician_html(document)
+    if suffix == ".html":
+        out.write_text(html, encoding="utf-8")
+    else:
+        render_pdf(html, out)
+    print(f"{audience.value} report written to {out}", file=sys.stderr)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

@@ -1,0 +1,90 @@
+"""``hepatoboard serve``: the web service (API, clinician pages, docs) on one port."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from hepatoboard.cli.common import DbOption
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    database: DbOption = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="create a first token if none exists and load examples")
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
+) -> None:
+    """Run the web service (OpenAPI docs at /docs, clinician pages at /ui/)."""
+    import logging
+    import os
+
+    import uvicorn
+
+    from hepatoboard.service.app import create_app
+    from hepatoboard.storage.db import ENV_URL, default_url
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    os.environ[ENV_URL] = database or default_url()
+    application = create_app(None)  # migrates the schema once, before any worker starts
+    if demo:
+        _demo_setup(application, host, port)
+    # access_log off: request paths can carry case ids, which must not reach application logs
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, access_log=False, log_level="info")
+        return
+    application.state.engine.dispose()
+    uvicorn.run(
+        "hepatoboard.service.app:app_from_env",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="info",
+    )
+
+
+def _demo_setup(application: Any, host: str, port: int) -> None:
+    """A first admin token (if none exists) and the example cases, stored once."""
+    from importlib import resources
+
+    from hepatoboard.intake import load_case_text
+    from hepatoboard.pipeline import assess
+    from hepatoboard.storage import repository as repo
+
+    with application.state.sessions() as session:
+        token = None
+        if repo.count_tokens(session) == 0:
+            token = repo.create_token(session, "first-clinician", "admin")
+        loaded = 0
+        for res in sorted(resources.files("hepatoboard.examples").iterdir(), key=str):
+            if not res.name.endswith(".yaml"):
+                continue
+            case = load_case_text(res.read_text(encoding="utf-8"), res.name)
+            if case.id and repo.case_history(session, case.id):
+                continue
+            repo.save_assessment(
+                session,
+                case_json=case.model_dump(mode="json", exclude_none=True),
+                result_json=assess(case, kb=application.state.kb).to_json_dict(),
+                author="demo-loader",
+            )
+            loaded += 1
+    base = f"http://{host}:{port}"
+    print(f"\nhepatoboard service on {base}")
+    print(f"  clinician pages: {base}/ui/   API docs: {base}/docs")
+    if token:
+        print(f"first token (admin; shown once, keep it): {token}")
+    else:
+        print("tokens already exist; create another with: hepatoboard token create --name NAME")
+    print(f"example cases stored: {loaded} new")
+    example = f"{base}/cases/seed-father-example/assessments"
+    print(f"try: curl -H 'Authorization: Bearer <token>' {example}\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

@@ -1,0 +1,282 @@
+"""The patient case, ``hepatoboard-case/1`` (see ``shared/spec/case-format.md``).
+
+Every field except ``format`` is optional: a missing field means *unknown*, never normal.
+Unknown keys are errors so that a typo can never be silently ignored. Lab values carry their
+unit; :class:`Measurement` keeps the value as written (unit spelling normalised) and computes
+the value in the canonical unit on access.
+Plausibility limits come from ``knowledge/data/case_limits.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic_core import PydanticCustomError
+
+from hepatoboard.contracts.vocab import MetastasisSite, Modality, NodeStation, OptionId
+from hepatoboard.knowledge.load import case_limits
+from hepatoboard.knowledge.units import QuantitySpec
+
+CASE_FORMAT = "hepatoboard-case/1"
+
+_LIMITS = case_limits()
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+def _bounded(path: str, kind: type, description: str | None = None) -> Any:
+    """A number field whose inclusive/exclusive bounds come from case_limits.yaml."""
+    lim = _LIMITS.numbers[path]
+    return Annotated[
+        kind,
+        Field(ge=lim.min, le=lim.max, gt=lim.min_exclusive, description=description),
+    ]
+
+
+class Measurement(_Strict):
+    """A lab value with its unit, e.g. ``{value: 1.3, unit: mg/dL}``.
+
+    Each lab has its own subclass (``quantity`` names its entry in case_limits.yaml); the value
+    in the canonical unit is computed from ``value`` and ``unit`` whenever it is read, so there is
+    no stored default that could silently read as 0.
+    """
+
+    quantity: ClassVar[str] = ""
+    value: float
+    unit: str
+
+    @classmethod
+    def spec(cls) -> QuantitySpec:
+        return _LIMITS.quantities[cls.quantity]
+
+    @property
+    def canonical(self) -> float:
+        """The value in the lab's canonical unit (see case_limits.yaml)."""
+        spec = self.spec()
+        unit = spec.normalise_unit(self.unit)
+        if unit is None:
+            raise ValueError(f"unit {self.unit!r} is not accepted for {self.quantity}")
+        return spec.to_canonical(self.value, unit)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise_unit(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("unit"), str) and cls.quantity:
+            unit = cls.spec().normalise_unit(data["unit"])
+            if unit is not None:
+                return {**data, "unit": unit}
+        return data
+
+    @model_validator(mode="after")
+    def _check_unit_and_limits(self) -> Measurement:
+        if not self.quantity:
+            raise PydanticCustomError("abstract", "use a lab-specific measurement")
+        spec = self.spec()
+        unit = spec.normalise_unit(self.unit)
+        if unit is None:
+            raise PydanticCustomError(
+                "unit_not_accepted",
+                "unit '{unit}' is not accepted; use one of: {accepted}",
+                {"unit": self.unit, "accepted": ", ".join(spec.units)},
+            )
+        if not spec.contains(spec.to_canonical(self.value, unit)):
+            raise PydanticCustomError(
+                "outside_physiological_limits",
+                "{value} {unit} is outside physiological limits; accepted: {range}",
+                {"value": self.value, "unit": unit, "range": spec.range_text()},
+            )
+        return self
+
+
+def _measured(name: str) -> Any:
+    spec = _LIMITS.quantities[name]
+    model = create_model(
+        f"{name.title().replace('_', '')}Measurement",
+        __base__=Measurement,
+        __module__=__name__,
+    )
+    model.quantity = name
+    return Annotated[
+        model,
+        Field(description=f"{name}: {{value, unit}}; units: {', '.join(spec.units)}"),
+    ]
+
+
+class Patient(_Strict):
+    age: _bounded("patient.age", int, "years") | None = None
+    sex: Literal["male", "female"] | None = None
+    weight_kg: _bounded("patient.weight_kg", float) | None = None
+    height_cm: _bounded("patient.height_cm", float) | None = None
+
+
+class Diagnosis(_Strict):
+    confirmed_by: Literal["histology", "imaging"] | None = None
+    etiology: list[Literal["hbv", "hcv", "alcohol", "masld", "other"]] | None = None
+    cirrhosis: bool | None = None
+
+
+class Performance(_Strict):
+    ecog: _bounded("performance.ecog", int, "ECOG performance status 0-4") | None = None
+
+
+class Clinical(_Strict):
+    ascites: Literal["none", "mild", "moderate_severe"] | None = None
+    encephalopathy: Literal["none", "grade_1_2", "grade_3_4"] | None = None
+    dialysis_past_week: bool | None = Field(
+        default=None,
+        description=">= 2 dialysis sessions or 24 h of CVVHD in the past 7 days",
+    )
+
+
+class Labs(_Strict):
+    date: dt.date | None = None
+    bilirubin: _measured("bilirubin") | None = None
+    albumin: _measured("albumin") | None = None
+    inr: _bounded("labs.inr", float) | None = None
+    creatinine: _measured("creatinine") | None = None
+    sodium: _measured("sodium") | None = None
+    afp: _measured("afp") | None = None
+    platelets: _measured("platelets") | None = None
+    hbv_dna: _measured("hbv_dna") | None = None
+    urine_protein_g_per_24h: _bounded("labs.urine_protein_g_per_24h", float) | None = None
+
+
+class Tumor(_Strict):
+    nodules: _bounded("tumor.nodules", int, "count; 10 = innumerable") | None = None
+    largest_cm: _bounded("tumor.largest_cm", float) | None = None
+    liver_involvement_over_50pct: bool | None = None
+    infiltrative: bool | None = None
+    bilobar: bool | None = None
+    microvascular_invasion: bool | Literal["unknown"] | None = None
+    portal_vein_invasion: Literal["none", "vp1", "vp2", "vp3", "vp4"] | None = None
+    hepatic_vein_invasion: Literal["none", "vv1", "vv2", "vv3"] | None = None
+    adjacent_organ_invasion: bool | None = None
+    visceral_peritoneum_perforation: bool | None = None
+    bile_duct_invasion: bool | None = None
+
+
+Compression = Literal["bile_duct", "portal_vein", "ivc", "duodenum", "stomach", "airway", "pain"]
+
+
+class LymphNode(_Strict):
+    station: NodeStation
+    count: _bounded("lymph_nodes.count", int) | None = None
+    short_axis_mm: _bounded("lymph_nodes.short_axis_mm", float) | None = None
+    evidence: Literal["imaging", "pet", "biopsy"] | None = None
+    compression: list[Compression] | None = None
+
+
+class DistantMetastasis(_Strict):
+    site: MetastasisSite
+    count: _bounded("distant_metastases.count", int) | None = None
+
+
+class Varices(_Strict):
+    endoscopy_date: dt.date | None = None
+    status: Literal["none", "small", "large", "unknown"] | None = None
+    treated: bool | None = None
+    bleeding_history: bool | None = None
+
+
+class Comorbidities(_Strict):
+    autoimmune_disease: Literal["none", "controlled", "active"] | None = None
+    organ_transplant: bool | None = None
+    recent_bleeding: bool | None = None
+    arterial_thrombosis_recent: bool | None = None
+    uncontrolled_hypertension: bool | None = None
+    therapeutic_anticoagulation: bool | None = None
+    antiviral_therapy: bool | None = None
+
+
+class PriorTherapy(_Strict):
+    regimen: OptionId
+    line: _bounded("prior_therapies.line", int) | None = None
+    best_response: Literal["cr", "pr", "sd", "pd"] | None = None
+    stop_reason: Literal["progression", "toxicity", "completed", "ongoing"] | None = None
+    tolerated: bool | None = None
+
+
+class Symptoms(_Strict):
+    pain_nrs: _bounded("symptoms.pain_nrs", int) | None = None
+    pain_source: Literal["nodal_compression", "liver_capsule", "bone", "other"] | None = None
+    fever: bool | None = None
+    fatigue: bool | None = None
+    appetite_loss: bool | None = None
+    weight_loss_pct_6mo: _bounded("symptoms.weight_loss_pct_6mo", float) | None = None
+    jaundice: bool | None = None
+    bile_ducts_dilated: bool | None = None
+    ascites_symptomatic: bool | None = None
+    depression: bool | None = None
+    anxiety: bool | None = None
+
+
+class Preferences(_Strict):
+    goals: (
+        list[Literal["longer_survival", "symptom_control", "stay_at_home", "avoid_hospital"]] | None
+    ) = None
+    declines: list[OptionId | Modality] | None = Field(
+        default=None, description="option ids or modalities the patient declines"
+    )
+
+
+class Case(_Strict):
+    """One patient case. Build it with :func:`hepatoboard.intake.parse_case` (validation,
+    contradictions and dates), not by calling the model directly."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        frozen=True,
+        title="hepatoboard-case/1",
+        json_schema_extra={"$id": "https://hepatoboard.org/schema/hepatoboard-case-1.json"},
+    )
+
+    format: Literal["hepatoboard-case/1"]
+    id: str | None = Field(default=None, max_length=200)
+    profile: str | None = Field(
+        default=None, description="guideline profile (see `hepatoboard knowledge`)"
+    )
+    patient: Patient | None = None
+    diagnosis: Diagnosis | None = None
+    performance: Performance | None = None
+    clinical: Clinical | None = None
+    labs: Labs | None = None
+    tumor: Tumor | None = None
+    lymph_nodes: list[LymphNode] | None = None
+    distant_metastases: list[DistantMetastasis] | None = None
+    varices: Varices | None = None
+    comorbidities: Comorbidities | None = None
+    prior_therapies: list[PriorTherapy] | None = None
+    symptoms: Symptoms | None = None
+    preferences: Preferences | None = None
+
+
+def case_field_paths() -> set[str]:
+    """Every dotted field path of the case model (list entries without an index)."""
+    import typing
+
+    def inner(annotation: Any) -> Any:
+        stack = [annotation]
+        while stack:
+            t = stack.pop()
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                return t
+            stack.extend(typing.get_args(t))
+        return None
+
+    out: set[str] = set()
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, f in model.model_fields.items():
+            path = f"{prefix}{name}"
+            out.add(path)
+            sub = inner(f.annotation)
+            if sub is not None and not issubclass(sub, Measurement):
+                walk(sub, path + ".")
+
+    walk(Case, "")
+    return out

@@ -1,0 +1,70 @@
+"""Previous treatment: regimens, what progressed or was not tolerated, and the line of systemic
+therapy the next treatment would be.
+
+One definition of "systemic": an option marked ``systemic: true`` in ``options.yaml``
+(HAIC-FOLFOX, for example, is liver-directed chemotherapy and does not count as a line).
+A regimen without a ``line`` number takes its position among the systemic regimens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hepatoboard.criteria.evaluate import FactValue
+from hepatoboard.facts.registry import Context, Facts, Producer
+
+PRODUCES = (
+    "prior_regimens",
+    "progressed_on",
+    "intolerant_of",
+    "prior_modalities",
+    "progressed_modalities",
+    "intolerant_modalities",
+    "no_response_modalities",
+    "systemic_lines",
+    "next_line",
+    "sorafenib_tolerated",
+)  # fmt: skip  (the therapy-line fact names)
+
+
+def _derive(ctx: Context) -> Facts:
+    prior = ctx.case.prior_therapies
+    if prior is None:
+        return {name: FactValue(None, ("prior_therapies",)) for name in PRODUCES}
+    options = ctx.kb.options
+    modality = {oid: o.modality for oid, o in options.items()}
+    progressed = [
+        p.regimen for p in prior if p.stop_reason == "progression" or p.best_response == "pd"
+    ]
+    intolerant = [p.regimen for p in prior if p.stop_reason == "toxicity" or p.tolerated is False]
+    no_resp = [p.regimen for p in prior if p.best_response in ("sd", "pd")]
+
+    def modalities(ids: list[str]) -> FactValue:
+        return FactValue(sorted({modality[r] for r in ids}))
+
+    systemic = [p for p in prior if options[p.regimen].systemic]
+    lines = {p.line if p.line is not None else i + 1 for i, p in enumerate(systemic)}
+    out: Facts = {
+        "prior_regimens": FactValue([p.regimen for p in prior]),
+        "progressed_on": FactValue(progressed),
+        "intolerant_of": FactValue(intolerant),
+        "prior_modalities": modalities([p.regimen for p in prior]),
+        "progressed_modalities": modalities(progressed),
+        "intolerant_modalities": modalities(intolerant),
+        "no_response_modalities": modalities(no_resp),
+        "systemic_lines": FactValue(len(lines)),
+        "next_line": FactValue(len(lines) + 1),
+    }
+    out["sorafenib_tolerated"] = _sorafenib_tolerated(prior)
+    return out
+
+
+def _sorafenib_tolerated(prior: list[Any]) -> FactValue:
+    sora = [p for p in prior if p.regimen == "sorafenib"]
+    if not sora:
+        return FactValue(False)
+    tol = sora[-1].tolerated
+    return FactValue(tol, () if tol is not None else ("prior_therapies.tolerated",))
+
+
+PRODUCER = Producer("therapy_lines", PRODUCES, _derive)

@@ -1,0 +1,102 @@
+"""Validation errors of the case model turned into one :class:`Problem` per defect, each naming
+the field path and what is accepted there (with "did you mean" for misspelt keys)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from hepatoboard.contracts.case import CASE_FORMAT, Case
+from hepatoboard.contracts.errors import Problem
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif str(part).startswith(("function-after", "literal[", "lax-or-strict")):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that owns the last key of ``loc`` (for 'did you mean')."""
+    model: Any = Case
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model if hasattr(model, "model_fields") else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+
+    stack = [annotation]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+        stack.extend(get_args(t))
+    return None
+
+
+def problems_from(exc: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not str(p).startswith("function-after"))
+        path = _path(loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(loc)
+            accepted = list(model.model_fields) if model else []
+            guess = difflib.get_close_matches(key, accepted, n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            msg = f"unknown field{hint} Accepted here: {', '.join(accepted)}"
+        elif kind == "missing" and path == "format":
+            msg = f"required; write 'format: {CASE_FORMAT}'"
+        elif kind == "missing":
+            msg = "required when this entry is given"
+        elif kind in ("literal_error", "enum"):
+            msg = (
+                f"{err['msg'].replace('Input should be', 'must be one of')} (got {err['input']!r})"
+            )
+        elif kind.startswith(("unit_not", "outside_phys")):
+            msg = err["msg"]
+        else:
+            shown = err.get("input")
+            got = f" (got {shown!r})" if not isinstance(shown, dict | list) else ""
+            msg = f"{err['msg']}{got}"
+        # Union members report the same defect several times; keep one line per path and kind.
+        if (path, kind) in seen:
+            continue
+        seen.add((path, kind))
+        problems.append(Problem(path, msg))
+    return _collapse_union_noise(problems)
+
+
+def _collapse_union_noise(problems: list[Problem]) -> list[Problem]:
+    """A value that fails every member of a union yields one error per member; keep the
+    most specific one per field."""
+    by_path: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_path.setdefault(p.path, []).append(p)
+    out: list[Problem] = []
+    for path, group in by_path.items():
+        if len(group) > 1 and path:
+            out.append(Problem(path, " or ".join(dict.fromkeys(p.message for p in group))))
+        else:
+            out.extend(group)
+    return out

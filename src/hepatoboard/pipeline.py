@@ -1,0 +1,267 @@
+"""The pipeline: case -> facts -> scores -> staging -> plan -> prognosis -> assessment.
+
+:func:`assess` is the only orchestration: the CLI, the web service, the pages and the reports
+all call it (``docs/architecture.md``). It reads nothing from disk: the knowledge base is
+passed in (default: the one shipped with the package).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from hepatoboard.contracts import assessment as out
+from hepatoboard.contracts.case import Case
+from hepatoboard.contracts.errors import CaseError, Problem
+from hepatoboard.criteria.evaluate import Evaluator, FactValue, case_fields
+from hepatoboard.facts import derive_facts
+from hepatoboard.intake import check_as_of
+from hepatoboard.knowledge.base import KnowledgeBase
+from hepatoboard.knowledge.schema import Warning_
+from hepatoboard.planning import plan as make_plan
+from hepatoboard.planning.result import ACTIVE, PlanResult
+from hepatoboard.staging import StagingResult, stage
+
+DEFAULT_PROFILE = "international"
+SCORE_INPUTS = (
+    "bilirubin_mg_dl",
+    "albumin_g_dl",
+    "inr",
+    "creatinine_mg_dl",
+    "sodium_mmol_l",
+    "ascites",
+    "encephalopathy",
+    "dialysis",
+    "sex",
+)  # fmt: skip  (fact names echoed with the scores, kept on three lines)
+
+
+class MissingTracker:
+    """Collects, per missing case field, the outputs and decisions it blocks."""
+
+    def __init__(self) -> None:
+        self._blocks: dict[str, list[str]] = {}
+
+    def add(self, fields: Iterable[str], blocks: str) -> None:
+        for f in case_fields(set(fields)):
+            lst = self._blocks.setdefault(f, [])
+            if blocks not in lst:
+                lst.append(blocks)
+
+    def items(self) -> list[out.MissingItem]:
+        return [out.MissingItem(field=f, blocks=b) for f, b in sorted(self._blocks.items())]
+
+
+def resolve_profile(case: Case, profile: str | None, kb: KnowledgeBase) -> str:
+    name = profile or case.profile or DEFAULT_PROFILE
+    if name not in kb.profiles:
+        raise CaseError(
+            [Problem("profile", f"unknown profile '{name}'; accepted: {', '.join(kb.profiles)}")]
+        )
+    return name
+
+
+def _default_kb() -> KnowledgeBase:
+    from hepatoboard.knowledge.load import default_knowledge
+
+    return default_knowledge()
+
+
+def assess(
+    case: Case,
+    *,
+    profile: str | None = None,
+    as_of: dt.date | None = None,
+    kb: KnowledgeBase | None = None,
+    with_prognosis: bool = True,
+) -> out.Assessment:
+    """Assess one case. ``as_of`` (default today) is the date "within 6 months" rules and the
+    case's dates are measured against; a case dated after it is rejected by the intake."""
+    kb = kb or _default_kb()
+    as_of = check_as_of(as_of)
+    profile_name = resolve_profile(case, profile, kb)
+    facts = derive_facts(case, kb, as_of)
+    missing = MissingTracker()
+    scores = _scores(facts, kb, missing)
+    st = stage(facts, kb)
+    _staging_missing(st, missing)
+    pr = make_plan(facts, kb, profile_name)
+    for f, blocks in pr.missing.items():
+        for b in blocks:
+            missing.add([f], b)
+    plan_out = _plan(pr, facts, kb)
+    prognosis = None
+    if with_prognosis:
+        from hepatoboard.prognosis import predict
+
+        prognosis = predict(facts, prognosis_scenarios(plan_out), curves=False)
+    return out.Assessment(
+        case_id=case.id,
+        assessed_on=as_of.isoformat(),
+        knowledge_base=out.KnowledgeBaseRef(version=kb.version, profile=profile_name),
+        disclaimer=kb.plan.disclaimer,
+        scores=scores,
+        staging=_staging(st, facts, kb, missing),
+        plan=plan_out,
+        prognosis=prognosis,
+        missing_data=missing.items(),
+        warnings=warnings(facts, kb),
+        limitations=list(kb.plan.limitations),
+    )
+
+
+def assess_many(cases: Iterable[Case], **kwargs: Any) -> Iterator[out.Assessment]:
+    """Assess several cases with the same options (same rules, same knowledge base)."""
+    for case in cases:
+        yield assess(case, **kwargs)
+
+
+def prognosis_scenarios(plan: out.Plan) -> list[str]:
+    """Best supportive care plus every systemic option that is recommended or considered."""
+    active = [o.id for o in plan.options if o.systemic and o.status in ACTIVE]
+    return ["best_supportive_care", *active]
+
+
+def warnings(facts: dict[str, FactValue], kb: KnowledgeBase) -> list[str]:
+    """The knowledge base's assessment warnings that hold (``staging.yaml``, ``plan.yaml``)."""
+    ev = Evaluator(facts, kb.condition_exprs)
+    rules: list[Warning_] = [*kb.staging.warnings, *kb.plan.warnings]
+    values = {k: v.value for k, v in facts.items()}
+    return [w.text.format_map(values) for w in rules if ev.truth(w.when) is True]
+
+
+def _scores(facts: dict[str, FactValue], kb: KnowledgeBase, missing: MissingTracker) -> out.Scores:
+    v = {k: f.value for k, f in facts.items()}
+    missing.add(facts["child_pugh_points"].missing, "scores.child_pugh")
+    missing.add(facts["albi_score"].missing, "scores.albi")
+    for key in ("meld", "meld_na", "meld_3_0"):
+        missing.add(facts[key].missing, f"scores.meld.{key}")
+    k = kb.scores
+    albi_raw = v["albi_score"]
+    inputs = SCORE_INPUTS
+    return out.Scores(
+        child_pugh=out.ChildPughOut(
+            points=v["child_pugh_points"],
+            class_=v["child_pugh_class"],
+            version=k.child_pugh.version,
+        ),
+        albi=out.AlbiOut(
+            score=None if albi_raw is None else round(albi_raw, k.albi.display_decimals),
+            grade=v["albi_grade"],
+            malbi_grade=v["malbi_grade"],
+        ),
+        meld=out.MeldOut(meld=v["meld"], meld_na=v["meld_na"], meld_3_0=v["meld_3_0"]),
+        versions={key: params.version for key, params in k.sections().items()},
+        inputs={name: v[name] for name in inputs},
+    )
+
+
+def _staging_missing(st: StagingResult, missing: MissingTracker) -> None:
+    t = st.tnm
+    for name, c in (("t", t.t), ("n", t.n), ("m", t.m), ("stage", t.stage)):
+        if c.value is None:
+            missing.add(c.missing, f"staging.tnm.{name}")
+    if st.bclc.value is None:
+        missing.add(st.bclc.missing, "staging.bclc")
+
+
+def _staging(
+    st: StagingResult, facts: dict[str, FactValue], kb: KnowledgeBase, missing: MissingTracker
+) -> out.Staging:
+    for key, what in (
+        ("regional_node_stations", "staging.nodes"),
+        ("compressive_nodes", "staging.nodes.compressive"),
+    ):
+        missing.add(facts[key].missing, what)
+    t = st.tnm
+    v = {k: f.value for k, f in facts.items()}
+    return out.Staging(
+        bclc=out.BclcOut(
+            stage=st.bclc.value,  # type: ignore[arg-type]
+            reasons=st.bclc.reasons,
+            version=kb.staging.bclc.version,
+        ),
+        tnm=out.TnmOut(
+            t=t.t.value,
+            n=t.n.value,
+            m=t.m.value,
+            stage=t.stage.value,
+            edition=kb.staging.tnm.edition,
+        ),
+        nodes=out.NodesOut(
+            regional=v["regional_node_stations"],
+            distant=v["distant_node_stations"],
+            extra_abdominal=v["extra_abdominal_nodes"],
+            compressive=v["compressive_nodes"],
+            total_count=v["node_total"],
+            largest_short_axis_mm=v["largest_node_mm"],
+        ),
+    )
+
+
+def _plan(pr: PlanResult, facts: dict[str, FactValue], kb: KnowledgeBase) -> out.Plan:
+    next_line = facts["next_line"].value
+    options = []
+    for d in pr.decisions:
+        o = kb.options[d.option_id]
+        options.append(
+            out.PlanOption(
+                id=o.id,
+                name=o.name,
+                modality=o.modality,
+                systemic=o.systemic,
+                line=next_line if o.systemic else None,
+                status=d.status,  # type: ignore[arg-type]
+                reasons=d.reasons,
+                contraindications=d.contraindications,
+                cautions=d.cautions,
+                missing=d.missing,
+                could_be=d.could_be,
+                evidence=list(o.evidence),  # type: ignore[arg-type]
+                status_sources=d.status_sources,
+                positions={p.source: p.position for p in o.positions},
+                position_notes=[p.model_dump(exclude_none=True) for p in o.positions],
+                checks=d.checks,
+                dose_notes=list(o.dose_notes),
+                monitoring=list(o.monitoring),
+                outcomes=[x.model_dump() for x in o.outcomes],
+                declined=d.declined,
+                to_clarify=d.to_clarify,
+            )
+        )
+    names = {m.id: m for m in kb.supportive}
+    return out.Plan(
+        intent=pr.intent.value,  # type: ignore[arg-type]
+        intent_reasons=pr.intent.reasons,
+        options=options,
+        supportive=[
+            out.SupportiveOut(
+                id=h.id,
+                name=names[h.id].name,
+                for_=names[h.id].for_,
+                details=names[h.id].details,
+                source=names[h.id].source,
+                because=h.because,
+            )
+            for h in pr.supportive
+        ],
+        referrals=[
+            out.ReferralOut(
+                department=h.department, reason=h.reason, source=h.source, because=h.because
+            )
+            for h in pr.referrals
+        ],
+        checks=[
+            out.CheckOut(
+                id=c.id, name=kb.checks[c.id].name, for_=c.for_, reason=c.reason, source=c.source
+            )
+            for c in pr.checks
+        ],
+        disagreements=[
+            out.Disagreement(
+                option=oid, positions={p.source: p.position for p in kb.options[oid].positions}
+            )
+            for oid in pr.disagreements
+        ],
+    )

@@ -1,0 +1,42 @@
+"""Reports of a stored assessment: the plain-language family report (English or Vietnamese).
+
+Authenticated by a bearer token or by the clinician pages' session.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from hepatoboard.service.deps import DbSession, Principal, require
+from hepatoboard.storage import repository as repo
+
+router = APIRouter(tags=["reports"])
+# The family report is a standalone printable page with its own inline stylesheet.
+CSP_REPORT = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
+
+
+@router.get("/assessments/{assessment_id}/family", response_class=HTMLResponse)
+async def family(
+    assessment_id: str,
+    session: DbSession,
+    who: Annotated[Principal, Depends(require("report.family", "viewer", allow_session=True))],
+    lang: Literal["en", "vi"] = "en",
+) -> HTMLResponse:
+    """Plain-language family report (English or Vietnamese), printable HTML."""
+    row = await run_in_threadpool(repo.get_assessment, session, assessment_id)
+    outcome = "ok" if row else "not_found"
+    await run_in_threadpool(repo.audit, session, who.name, "report.family", assessment_id, outcome)
+    if row is None:
+        raise HTTPException(404, "no assessment with this id")
+    from hepatoboard.reports.render import render_family_html
+
+    html = await run_in_threadpool(render_family_html, row.result_json, lang)
+    return HTMLResponse(html, headers={"Content-Security-Policy": CSP_REPORT})
