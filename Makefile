@@ -22,12 +22,17 @@ run: $(STAMP)
 	$(BIN)/hepatoboard assess $(CASES)
 	$(BIN)/hepatoboard serve --demo --host $(HOST) --port $(PORT)
 
-## test: lint and run the whole test suite (installs Chromium/poppler/fonts via apt if missing)
+## test: lint, type-check and run the whole test suite with line coverage (installs
+## Chromium/poppler/fonts via apt if missing); fails under the coverage floor in pyproject.toml
 test: $(STAMP)
 	bash .ci/system-deps.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/mypy
+	rm -rf .coverage && mkdir -p .coverage
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -38,4 +43,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/load.py 2
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache .hypothesis .coverage .mypy_cache

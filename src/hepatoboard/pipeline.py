@@ -141,11 +141,7 @@ def _scores(facts: dict[str, FactValue], kb: KnowledgeBase, missing: MissingTrac
     albi_raw = v["albi_score"]
     inputs = SCORE_INPUTS
     return out.Scores(
-        child_pugh=out.ChildPughOut(
-            points=v["child_pugh_points"],
-            class_=v["child_pugh_class"],
-            version=k.child_pugh.version,
-        ),
+        child_pugh=out.ChildPughOut(points=v["child_pugh_points"], class_=v["child_pugh_class"]),
         albi=out.AlbiOut(
             score=None if albi_raw is None else round(albi_raw, k.albi.display_decimals),
             grade=v["albi_grade"],
@@ -178,7 +174,7 @@ def _staging(
     v = {k: f.value for k, f in facts.items()}
     return out.Staging(
         bclc=out.BclcOut(
-            stage=st.bclc.value,  # type: ignore[arg-type]
+            stage=st.bclc.value,
             reasons=st.bclc.reasons,
             version=kb.staging.bclc.version,
         ),
@@ -212,13 +208,13 @@ def _plan(pr: PlanResult, facts: dict[str, FactValue], kb: KnowledgeBase) -> out
                 modality=o.modality,
                 systemic=o.systemic,
                 line=next_line if o.systemic else None,
-                status=d.status,  # type: ignore[arg-type]
+                status=d.status,
                 reasons=d.reasons,
                 contraindications=d.contraindications,
                 cautions=d.cautions,
                 missing=d.missing,
                 could_be=d.could_be,
-                evidence=list(o.evidence),  # type: ignore[arg-type]
+                evidence=list(o.evidence),
                 status_sources=d.status_sources,
                 positions={p.source: p.position for p in o.positions},
                 position_notes=[p.model_dump(exclude_none=True) for p in o.positions],
@@ -230,9 +226,9 @@ def _plan(pr: PlanResult, facts: dict[str, FactValue], kb: KnowledgeBase) -> out
                 to_clarify=d.to_clarify,
             )
         )
-    names = {m.id: m for m in kb.supportive}
+    names: dict[str, Any] = {m.id: m for m in kb.supportive}
     return out.Plan(
-        intent=pr.intent.value,  # type: ignore[arg-type]
+        intent=pr.intent.value,
         intent_reasons=pr.intent.reasons,
         options=options,
         supportive=[

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -76,7 +76,7 @@ def _check_plot_path(plot: Path) -> None:
         fail(f"--plot: folder '{plot.parent}' does not exist")
 
 
-def _plot(doc: dict[str, object], target: Path, label: str) -> None:
+def _plot(doc: dict[str, Any], target: Path, label: str) -> None:
     """Survival curves drawn from the assessment's stored prognosis."""
     from hepatoboard.prognosis import plot_curves
 

@@ -159,7 +159,7 @@ class MissingItem(_Out):
 
 
 class Assessment(_Out):
-    format: Literal["hepatoboard-assessment/1"] = ASSESSMENT_FORMAT
+    format: Literal["hepatoboard-assessment/1"] = "hepatoboard-assessment/1"
     case_id: str | None
     assessed_on: str
     knowledge_base: KnowledgeBaseRef

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from hepatoboard.contracts.vocab import MetastasisSite, Modality, NodeStation, OptionId
@@ -28,13 +28,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
 
-def _bounded(path: str, kind: type, description: str | None = None) -> Any:
-    """A number field whose inclusive/exclusive bounds come from case_limits.yaml."""
+def _limits(path: str, description: str | None = None) -> Any:
+    """The bounds of a number field (``Annotated[int, _limits(path)]``), from case_limits.yaml."""
     lim = _LIMITS.numbers[path]
-    return Annotated[
-        kind,
-        Field(ge=lim.min, le=lim.max, gt=lim.min_exclusive, description=description),
-    ]
+    return Field(ge=lim.min, le=lim.max, gt=lim.min_exclusive, description=description)
 
 
 class Measurement(_Strict):
@@ -92,25 +89,47 @@ class Measurement(_Strict):
         return self
 
 
-def _measured(name: str) -> Any:
-    spec = _LIMITS.quantities[name]
-    model = create_model(
-        f"{name.title().replace('_', '')}Measurement",
-        __base__=Measurement,
-        __module__=__name__,
+def _lab(quantity: str) -> Any:
+    spec = _LIMITS.quantities[quantity]
+    return Field(
+        description=f"{quantity}: {{value, unit}}; units: {', '.join(spec.units)}",
+        json_schema_extra={"x-units": list(spec.units)},
     )
-    model.quantity = name
-    return Annotated[
-        model,
-        Field(description=f"{name}: {{value, unit}}; units: {', '.join(spec.units)}"),
-    ]
+
+
+class Bilirubin(Measurement):
+    quantity = "bilirubin"
+
+
+class Albumin(Measurement):
+    quantity = "albumin"
+
+
+class Creatinine(Measurement):
+    quantity = "creatinine"
+
+
+class Sodium(Measurement):
+    quantity = "sodium"
+
+
+class Afp(Measurement):
+    quantity = "afp"
+
+
+class Platelets(Measurement):
+    quantity = "platelets"
+
+
+class HbvDna(Measurement):
+    quantity = "hbv_dna"
 
 
 class Patient(_Strict):
-    age: _bounded("patient.age", int, "years") | None = None
+    age: Annotated[int, _limits("patient.age", "years")] | None = None
     sex: Literal["male", "female"] | None = None
-    weight_kg: _bounded("patient.weight_kg", float) | None = None
-    height_cm: _bounded("patient.height_cm", float) | None = None
+    weight_kg: Annotated[float, _limits("patient.weight_kg")] | None = None
+    height_cm: Annotated[float, _limits("patient.height_cm")] | None = None
 
 
 class Diagnosis(_Strict):
@@ -120,7 +139,7 @@ class Diagnosis(_Strict):
 
 
 class Performance(_Strict):
-    ecog: _bounded("performance.ecog", int, "ECOG performance status 0-4") | None = None
+    ecog: Annotated[int, _limits("performance.ecog", "ECOG performance status 0-4")] | None = None
 
 
 class Clinical(_Strict):
@@ -134,20 +153,20 @@ class Clinical(_Strict):
 
 class Labs(_Strict):
     date: dt.date | None = None
-    bilirubin: _measured("bilirubin") | None = None
-    albumin: _measured("albumin") | None = None
-    inr: _bounded("labs.inr", float) | None = None
-    creatinine: _measured("creatinine") | None = None
-    sodium: _measured("sodium") | None = None
-    afp: _measured("afp") | None = None
-    platelets: _measured("platelets") | None = None
-    hbv_dna: _measured("hbv_dna") | None = None
-    urine_protein_g_per_24h: _bounded("labs.urine_protein_g_per_24h", float) | None = None
+    bilirubin: Annotated[Bilirubin, _lab("bilirubin")] | None = None
+    albumin: Annotated[Albumin, _lab("albumin")] | None = None
+    inr: Annotated[float, _limits("labs.inr")] | None = None
+    creatinine: Annotated[Creatinine, _lab("creatinine")] | None = None
+    sodium: Annotated[Sodium, _lab("sodium")] | None = None
+    afp: Annotated[Afp, _lab("afp")] | None = None
+    platelets: Annotated[Platelets, _lab("platelets")] | None = None
+    hbv_dna: Annotated[HbvDna, _lab("hbv_dna")] | None = None
+    urine_protein_g_per_24h: Annotated[float, _limits("labs.urine_protein_g_per_24h")] | None = None
 
 
 class Tumor(_Strict):
-    nodules: _bounded("tumor.nodules", int, "count; 10 = innumerable") | None = None
-    largest_cm: _bounded("tumor.largest_cm", float) | None = None
+    nodules: Annotated[int, _limits("tumor.nodules", "count; 10 = innumerable")] | None = None
+    largest_cm: Annotated[float, _limits("tumor.largest_cm")] | None = None
     liver_involvement_over_50pct: bool | None = None
     infiltrative: bool | None = None
     bilobar: bool | None = None
@@ -164,15 +183,15 @@ Compression = Literal["bile_duct", "portal_vein", "ivc", "duodenum", "stomach", 
 
 class LymphNode(_Strict):
     station: NodeStation
-    count: _bounded("lymph_nodes.count", int) | None = None
-    short_axis_mm: _bounded("lymph_nodes.short_axis_mm", float) | None = None
+    count: Annotated[int, _limits("lymph_nodes.count")] | None = None
+    short_axis_mm: Annotated[float, _limits("lymph_nodes.short_axis_mm")] | None = None
     evidence: Literal["imaging", "pet", "biopsy"] | None = None
     compression: list[Compression] | None = None
 
 
 class DistantMetastasis(_Strict):
     site: MetastasisSite
-    count: _bounded("distant_metastases.count", int) | None = None
+    count: Annotated[int, _limits("distant_metastases.count")] | None = None
 
 
 class Varices(_Strict):
@@ -194,19 +213,19 @@ class Comorbidities(_Strict):
 
 class PriorTherapy(_Strict):
     regimen: OptionId
-    line: _bounded("prior_therapies.line", int) | None = None
+    line: Annotated[int, _limits("prior_therapies.line")] | None = None
     best_response: Literal["cr", "pr", "sd", "pd"] | None = None
     stop_reason: Literal["progression", "toxicity", "completed", "ongoing"] | None = None
     tolerated: bool | None = None
 
 
 class Symptoms(_Strict):
-    pain_nrs: _bounded("symptoms.pain_nrs", int) | None = None
+    pain_nrs: Annotated[int, _limits("symptoms.pain_nrs")] | None = None
     pain_source: Literal["nodal_compression", "liver_capsule", "bone", "other"] | None = None
     fever: bool | None = None
     fatigue: bool | None = None
     appetite_loss: bool | None = None
-    weight_loss_pct_6mo: _bounded("symptoms.weight_loss_pct_6mo", float) | None = None
+    weight_loss_pct_6mo: Annotated[float, _limits("symptoms.weight_loss_pct_6mo")] | None = None
     jaundice: bool | None = None
     bile_ducts_dilated: bool | None = None
     ascites_symptomatic: bool | None = None

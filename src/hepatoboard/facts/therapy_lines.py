@@ -8,6 +8,7 @@ A regimen without a ``line`` number takes its position among the systemic regime
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from hepatoboard.criteria.evaluate import FactValue
@@ -39,7 +40,7 @@ def _derive(ctx: Context) -> Facts:
     intolerant = [p.regimen for p in prior if p.stop_reason == "toxicity" or p.tolerated is False]
     no_resp = [p.regimen for p in prior if p.best_response in ("sd", "pd")]
 
-    def modalities(ids: list[str]) -> FactValue:
+    def modalities(ids: Iterable[str]) -> FactValue:
         return FactValue(sorted({modality[r] for r in ids}))
 
     systemic = [p for p in prior if options[p.regimen].systemic]

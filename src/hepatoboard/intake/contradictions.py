@@ -7,6 +7,8 @@ is an error naming the fields involved.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Hashable, Iterable
 
 from hepatoboard.contracts.case import Case
 from hepatoboard.contracts.errors import Problem
@@ -29,16 +31,13 @@ def contradictions(case: Case, as_of: dt.date) -> list[Problem]:
     if t and t.nodules == 0 and (t.largest_cm is not None or t.bilobar):
         add("tumor.nodules", "0 (no intrahepatic tumour) contradicts tumor size or bilobar")
     if case.lymph_nodes:
-        stations = [n.station for n in case.lymph_nodes]
-        for st in {x for x in stations if stations.count(x) > 1}:
+        for st in _repeated(n.station for n in case.lymph_nodes):
             add("lymph_nodes", f"station '{st}' is listed twice; give one entry per station")
     if case.distant_metastases:
-        sites = [m.site for m in case.distant_metastases]
-        for st in {x for x in sites if sites.count(x) > 1 and x != "other"}:
-            add("distant_metastases", f"site '{st}' is listed twice; give one entry per site")
+        for site in _repeated(m.site for m in case.distant_metastases if m.site != "other"):
+            add("distant_metastases", f"site '{site}' is listed twice; give one entry per site")
     if case.prior_therapies:
-        lines = [p.line for p in case.prior_therapies if p.line is not None]
-        for ln in {x for x in lines if lines.count(x) > 1}:
+        for ln in _repeated(p.line for p in case.prior_therapies if p.line is not None):
             add("prior_therapies", f"line {ln} is given twice; one regimen per line")
         ongoing = [i for i, p in enumerate(case.prior_therapies) if p.stop_reason == "ongoing"]
         if (ongoing and ongoing[-1] != len(case.prior_therapies) - 1) or len(ongoing) > 1:
@@ -65,3 +64,8 @@ def _dates_after(case: Case, as_of: dt.date) -> list[Problem]:
         if date is not None and date > as_of:
             out.append(Problem(path, f"{words} {date} is after the assessment date {as_of}"))
     return out
+
+
+def _repeated(items: Iterable[Hashable]) -> list[Hashable]:
+    """Values that occur more than once (linear time, first occurrence order)."""
+    return [x for x, n in Counter(items).items() if n > 1]

@@ -83,9 +83,9 @@ def extract_messages() -> dict[str, list[str]]:
                     found.setdefault(msg, []).append(f"{py.name}:{lineno}")
     for tpl in sorted((here / "templates").glob("*.html")):
         with tpl.open("rb") as fh:
-            for lineno, _func, msg, _comments in babel_extract(fh, tuple(keywords), [], {}):
-                if isinstance(msg, str):
-                    found.setdefault(msg, []).append(f"templates/{tpl.name}:{lineno}")
+            for lineno, _func, tmsg, _comments in babel_extract(fh, tuple(keywords), [], {}):
+                if isinstance(tmsg, str):
+                    found.setdefault(tmsg, []).append(f"templates/{tpl.name}:{lineno}")
     return found
 
 

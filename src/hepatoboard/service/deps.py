@@ -33,7 +33,7 @@ class Principal:
 
 
 def kb_of(request: Request) -> KnowledgeBase:
-    return request.app.state.kb  # type: ignore[no-any-return]
+    return request.app.state.kb
 
 
 def db(request: Request) -> Iterator[Session]:

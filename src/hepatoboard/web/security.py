@@ -55,7 +55,7 @@ def install(app: FastAPI) -> None:
     )
 
     @app.middleware("http")
-    async def secure_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def secure_headers(request: Request, call_next: Any) -> Any:
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
