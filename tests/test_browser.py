@@ -80,16 +80,26 @@ def fill_seed_father(page) -> None:
     page.select_option("#clinical\\.ascites", "none")
     page.select_option("#clinical\\.encephalopathy", "none")
     page.select_option("#clinical\\.dialysis_past_week", "no")
-    for field, value in (("bilirubin", "1.3"), ("albumin", "3.6"), ("creatinine", "0.9"),
-                         ("sodium", "137"), ("afp", "1250")):  # fmt: skip
+    for field, value in (
+        ("bilirubin", "1.3"),
+        ("albumin", "3.6"),
+        ("creatinine", "0.9"),
+        ("sodium", "137"),
+        ("afp", "1250"),
+    ):
         page.fill(f"#labs\\.{field}", value)
     page.fill("#labs\\.inr", "1.15")
     page.fill("#labs\\.urine_protein_g_per_24h", "0.1")
     page.fill("#tumor\\.nodules", "3")
     page.fill("#tumor\\.largest_cm", "5.5")
     page.select_option("#tumor\\.bilobar", "yes")
-    for f in ("adjacent_organ_invasion", "visceral_peritoneum_perforation", "bile_duct_invasion",
-              "liver_involvement_over_50pct", "infiltrative"):  # fmt: skip
+    for f in (
+        "adjacent_organ_invasion",
+        "visceral_peritoneum_perforation",
+        "bile_duct_invasion",
+        "liver_involvement_over_50pct",
+        "infiltrative",
+    ):
         page.select_option(f"#tumor\\.{f}", "no")
     page.select_option("#tumor\\.portal_vein_invasion", "none")
     page.select_option("#tumor\\.hepatic_vein_invasion", "none")
@@ -106,8 +116,13 @@ def fill_seed_father(page) -> None:
     page.select_option("#varices\\.treated", "yes")
     page.select_option("#varices\\.bleeding_history", "no")
     page.select_option("#comorbidities\\.autoimmune_disease", "none")
-    for f in ("organ_transplant", "recent_bleeding", "arterial_thrombosis_recent",
-              "uncontrolled_hypertension", "therapeutic_anticoagulation"):  # fmt: skip
+    for f in (
+        "organ_transplant",
+        "recent_bleeding",
+        "arterial_thrombosis_recent",
+        "uncontrolled_hypertension",
+        "therapeutic_anticoagulation",
+    ):
         page.select_option(f"#comorbidities\\.{f}", "no")
     page.select_option("#comorbidities\\.antiviral_therapy", "yes")
     page.select_option("#prior_therapies\\.__state", "none")

@@ -16,8 +16,15 @@ from conftest import AS_OF, load
 
 def test_form_covers_every_case_section():
     keys = {s.key for s in form_sections()}
-    assert {"patient", "labs", "tumor", "lymph_nodes", "varices", "prior_therapies",
-            "symptoms"} <= keys  # fmt: skip
+    assert {
+        "patient",
+        "labs",
+        "tumor",
+        "lymph_nodes",
+        "varices",
+        "prior_therapies",
+        "symptoms",
+    } <= keys
     labs = next(s for s in form_sections() if s.key == "labs")
     bili = next(w for w in labs.widgets if w.name == "labs.bilirubin")
     assert bili.kind == "measure" and bili.units == ["mg/dL", "umol/L"]

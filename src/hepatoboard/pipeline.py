@@ -34,7 +34,7 @@ SCORE_INPUTS = (
     "encephalopathy",
     "dialysis",
     "sex",
-)  # fmt: skip  (fact names echoed with the scores, kept on three lines)
+)
 
 
 class MissingTracker:

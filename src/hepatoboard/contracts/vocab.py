@@ -29,7 +29,7 @@ NodeStation = Literal[
     "cervical",
     "axillary",
     "other",
-]  # fmt: skip  (several ids a line: the list reads as the contract does)
+]
 
 OptionId = Literal[
     # immunotherapy
@@ -66,7 +66,7 @@ OptionId = Literal[
     "tare",
     # supportive
     "best_supportive_care",
-]  # fmt: skip  (several ids a line, as in the contract)
+]
 
 Modality = Literal[
     "immunotherapy",
@@ -76,7 +76,7 @@ Modality = Literal[
     "surgery_interventional",
     "locoregional",
     "supportive",
-]  # fmt: skip  (several ids a line, as in the contract)
+]
 
 SupportiveMeasureId = Literal[
     "analgesia",
@@ -90,7 +90,7 @@ SupportiveMeasureId = Literal[
     "psychological_support",
     "antiviral_therapy",
     "advance_care_planning",
-]  # fmt: skip  (several ids a line, as in the contract)
+]
 
 Department = Literal[
     "oncology",
@@ -102,7 +102,7 @@ Department = Literal[
     "surgery",
     "interventional_radiology",
     "psychology_psychiatry",
-]  # fmt: skip  (several ids a line, as in the contract)
+]
 
 MetastasisSite = Literal["lung", "bone", "adrenal", "peritoneum", "brain", "other"]
 

@@ -20,7 +20,7 @@ PRODUCES = (
     "meld",
     "meld_na",
     "meld_3_0",
-)  # fmt: skip  (the eight score facts)
+)
 
 
 def _derive(ctx: Context) -> Facts:
@@ -58,9 +58,13 @@ def _derive(ctx: Context) -> Facts:
         ]
     )
     _, miss = combine(
-        [(bili, "labs.bilirubin"), (inr, "labs.inr"), (cr, "labs.creatinine"),
-         (dia, "clinical.dialysis_past_week")]
-    )  # fmt: skip
+        [
+            (bili, "labs.bilirubin"),
+            (inr, "labs.inr"),
+            (cr, "labs.creatinine"),
+            (dia, "clinical.dialysis_past_week"),
+        ]
+    )
     mi = None if miss else meld_i(k.meld, bili, inr, cr, dia)
     out["meld"] = FactValue(mi, miss)
     miss_na = miss + (() if na is not None else ("labs.sodium",))

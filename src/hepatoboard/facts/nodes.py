@@ -26,7 +26,7 @@ PRODUCES = (
     "largest_node_mm",
     "compressive_nodes",
     *(f"node_compression_{c}" for c in COMPRESSIONS),
-)  # fmt: skip  (the node fact names)
+)
 
 
 def _derive(ctx: Context) -> Facts:

@@ -25,7 +25,7 @@ PRODUCES = (
     "systemic_lines",
     "next_line",
     "sorafenib_tolerated",
-)  # fmt: skip  (the therapy-line fact names)
+)
 
 
 def _derive(ctx: Context) -> Facts:

@@ -16,6 +16,7 @@ from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake.contradictions import contradictions
 from hepatoboard.intake.document import parse_document
 from hepatoboard.intake.messages import problems_from
+from hepatoboard.knowledge.base import KnowledgeBase
 
 __all__ = ["check_as_of", "load_case_file", "load_case_text", "parse_case", "parse_document"]
 
@@ -36,10 +37,16 @@ def check_as_of(as_of: dt.date | None) -> dt.date:
     return as_of
 
 
-def parse_case(data: Any, source: str | None = None, as_of: dt.date | None = None) -> Case:
+def parse_case(
+    data: Any,
+    source: str | None = None,
+    as_of: dt.date | None = None,
+    kb: KnowledgeBase | None = None,
+) -> Case:
     """Validate a parsed document into a :class:`Case`, or raise :class:`CaseError`.
 
     ``as_of`` is the assessment date (default today): a dated finding after it is an error.
+    ``kb`` holds the contradiction rules (default: the shipped knowledge base).
     """
     as_of = check_as_of(as_of)
     if not isinstance(data, dict):
@@ -52,7 +59,11 @@ def parse_case(data: Any, source: str | None = None, as_of: dt.date | None = Non
         case = Case.model_validate(data)
     except ValidationError as exc:
         raise CaseError(problems_from(exc), source) from None
-    problems = contradictions(case, as_of)
+    if kb is None:
+        from hepatoboard.knowledge.load import default_knowledge
+
+        kb = default_knowledge()
+    problems = contradictions(case, as_of, kb)
     if problems:
         raise CaseError(problems, source)
     return case

@@ -12,24 +12,37 @@ from collections.abc import Hashable, Iterable
 
 from hepatoboard.contracts.case import Case
 from hepatoboard.contracts.errors import Problem
+from hepatoboard.criteria.evaluate import Evaluator
+from hepatoboard.knowledge.base import KnowledgeBase
 
 
-def contradictions(case: Case, as_of: dt.date) -> list[Problem]:
-    """Facts that cannot all be true at once, or dates after the assessment date."""
+def contradictions(case: Case, as_of: dt.date, kb: KnowledgeBase) -> list[Problem]:
+    """Facts that cannot all be true at once (``contradictions.yaml`` and the structural checks
+    below), or dates after the assessment date."""
+    found = clinical(case, as_of, kb) + structural(case)
+    found.extend(_dates_after(case, as_of))
+    return found
+
+
+def clinical(case: Case, as_of: dt.date, kb: KnowledgeBase) -> list[Problem]:
+    """The knowledge base's contradiction rules that are TRUE for this case."""
+    from hepatoboard.facts import derive_facts
+
+    ev = Evaluator(derive_facts(case, kb, as_of), kb.condition_exprs)
+    out = []
+    for c in kb.contradictions:
+        if ev.truth(c.when) is True:
+            out.append(Problem(c.fields[0], c.message))
+    return out
+
+
+def structural(case: Case) -> list[Problem]:
+    """One entry per station, site and line; 'ongoing' only for the most recent line."""
     found: list[Problem] = []
 
     def add(path: str, msg: str) -> None:
         found.append(Problem(path, msg))
 
-    c, s, t = case.clinical, case.symptoms, case.tumor
-    if c and s and c.ascites == "none" and s.ascites_symptomatic:
-        add("symptoms.ascites_symptomatic", "true contradicts clinical.ascites: none")
-    if s and s.pain_nrs == 0 and s.pain_source is not None:
-        add("symptoms.pain_source", "given but symptoms.pain_nrs is 0 (no pain)")
-    if t and t.nodules == 1 and t.bilobar:
-        add("tumor.bilobar", "true contradicts tumor.nodules: 1 (a single nodule)")
-    if t and t.nodules == 0 and (t.largest_cm is not None or t.bilobar):
-        add("tumor.nodules", "0 (no intrahepatic tumour) contradicts tumor size or bilobar")
     if case.lymph_nodes:
         for st in _repeated(n.station for n in case.lymph_nodes):
             add("lymph_nodes", f"station '{st}' is listed twice; give one entry per station")
@@ -45,10 +58,6 @@ def contradictions(case: Case, as_of: dt.date) -> list[Problem]:
                 f"prior_therapies[{ongoing[0]}].stop_reason",
                 "'ongoing' is only possible for the most recent line",
             )
-    v = case.varices
-    if v and v.status == "none" and v.treated:
-        add("varices.treated", "true contradicts varices.status: none")
-    found.extend(_dates_after(case, as_of))
     return found
 
 

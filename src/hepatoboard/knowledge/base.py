@@ -19,7 +19,7 @@ RULE_KINDS: tuple[str, ...] = (
     "contraindications",
     "cautions",
     "checks",
-)  # fmt: skip  (the rule lists an option inherits from its groups)
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class KnowledgeBase:
     plan: s.PlanFile
     scores: s.Scores
     limits: s.CaseLimits
+    contradictions: list[s.Contradiction]
     prognosis: Any  # hepatoboard.prognosis.data.PrognosisData (validated by its own schema)
     _rules: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
     _condition_exprs: dict[str, Expr] = field(default_factory=dict, repr=False)

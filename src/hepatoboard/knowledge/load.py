@@ -34,8 +34,9 @@ FILES: tuple[str, ...] = (
     "plan.yaml",
     "scores.yaml",
     "case_limits.yaml",
+    "contradictions.yaml",
     "prognosis.yaml",
-)  # fmt: skip  (one name per file of knowledge/data)
+)
 
 
 @cache
@@ -102,6 +103,11 @@ def load_knowledge(files: Mapping[str, Any]) -> KnowledgeBase:
         plan=_validate(s.PlanFile, f["plan.yaml"], "plan.yaml"),
         scores=_validate(s.Scores, f["scores.yaml"], "scores.yaml"),
         limits=_validate(s.CaseLimits, f["case_limits.yaml"], "case_limits.yaml"),
+        contradictions=_validate(
+            list[s.Contradiction],
+            _key(f, "contradictions.yaml", "contradictions"),
+            "contradictions.yaml",
+        ),
         prognosis=_prognosis(f["prognosis.yaml"]),
     )
     check(kb)

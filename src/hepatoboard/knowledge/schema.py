@@ -35,7 +35,7 @@ SourceKind = Literal[
     "expert_practice",
     "formula",
     "specification",
-]  # fmt: skip  (one enumeration; wrapping it per item would hide the list)
+]
 
 
 class _KB(BaseModel):
@@ -80,9 +80,13 @@ PHASES: tuple[str, ...] = ("case", "tnm", "tnm_stage", "bclc", "plan", "referral
 """Order in which facts become known. A rule evaluated in phase P may use facts of earlier
 phases only ("referral" rules run after the plan and may use every fact)."""
 VOCABULARIES = (
-    "option_id", "modality", "option_or_modality", "node_station", "metastasis_site",
+    "option_id",
+    "modality",
+    "option_or_modality",
+    "node_station",
+    "metastasis_site",
     "supportive_measure_id",
-)  # fmt: skip
+)
 
 
 class FactSpec(_KB):
@@ -231,6 +235,15 @@ class Warning_(_KB):
     source: list[str] = Field(min_length=1)
 
 
+class Contradiction(_KB):
+    """Facts that cannot all be true at once: a case for which ``when`` is TRUE is rejected."""
+
+    fields: list[str] = Field(min_length=1, description="case fields involved (first = shown)")
+    when: Expr
+    message: str
+    source: list[str] = Field(min_length=1)
+
+
 class PlanFile(_KB):
     intent: list[Rule]
     intent_source: list[str] = Field(min_length=1)
@@ -299,7 +312,14 @@ class ChildPughClass(_KB):
     max_points: int
 
 
+class BandPoints(_KB):
+    best: int
+    middle: int
+    worst: int
+
+
 class ChildPughParams(_Score):
+    band_points: BandPoints
     bilirubin_mg_dl: HigherWorse
     albumin_g_dl: LowerWorse
     inr: HigherWorse
@@ -308,13 +328,24 @@ class ChildPughParams(_Score):
     classes: list[ChildPughClass]
 
 
+class AlbiGrade(_KB):
+    grade: int
+    malbi: str
+    max: float | None = None
+
+
 class AlbiParams(_Score):
     bilirubin_coefficient: float
     albumin_coefficient: float
-    grade_1_max: float
-    grade_2_max: float
-    malbi_2a_max: float
+    grades: list[AlbiGrade] = Field(min_length=1)
     display_decimals: int
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AlbiParams:
+        maxima = [g.max for g in self.grades]
+        if maxima[-1] is not None or None in maxima[:-1] or maxima[:-1] != sorted(maxima[:-1]):
+            raise ValueError("grades: increasing max values, the last band without a max")
+        return self
 
 
 class MeldCoefficients(_KB):

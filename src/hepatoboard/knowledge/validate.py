@@ -51,6 +51,8 @@ def rules(kb: KnowledgeBase) -> Iterator[RuleSite]:
     yield _site("staging.yaml: node_stations", "case", None, st.node_stations.source)
     for i, w in enumerate(st.warnings):
         yield _site(f"staging.yaml: warnings[{i}]", "plan", w.when, w.source)
+    for i, c in enumerate(kb.contradictions):
+        yield _site(f"contradictions.yaml: contradictions[{i}]", "tnm", c.when, c.source)
     for r in kb.plan.intent:
         yield _site(f"plan.yaml: intent.{r.value}", "plan", r.when, kb.plan.intent_source)
     for i, w in enumerate(kb.plan.warnings):
@@ -74,13 +76,23 @@ def _option_sites(kb: KnowledgeBase) -> Iterator[RuleSite]:
     for gname, g in kb.groups.items():
         for attr in RULE_KINDS:
             for i, r in enumerate(getattr(g, attr)):
-                yield _site(f"options.yaml: groups.{gname}.{attr}[{i}]", "plan", r.when,
-                            r.source, bindings=("self",))  # fmt: skip
+                yield _site(
+                    f"options.yaml: groups.{gname}.{attr}[{i}]",
+                    "plan",
+                    r.when,
+                    r.source,
+                    bindings=("self",),
+                )
     for o in kb.options.values():
         for attr in (*RULE_KINDS, "status_rules"):
             for i, r in enumerate(getattr(o, attr)):
-                yield _site(f"options.yaml: {o.id}.{attr}[{i}]", "plan", r.when, r.source,
-                            bindings=("self",))  # fmt: skip
+                yield _site(
+                    f"options.yaml: {o.id}.{attr}[{i}]",
+                    "plan",
+                    r.when,
+                    r.source,
+                    bindings=("self",),
+                )
         yield _site(f"options.yaml: {o.id}.evidence", "plan", None, o.evidence)
         yield _site(f"options.yaml: {o.id}.outcomes", "plan", None, [x.source for x in o.outcomes])
         yield _site(
@@ -231,6 +243,10 @@ def _check_catalogue(kb: KnowledgeBase) -> list[str]:
             out.append(f"{where}: unknown quantity '{spec.measure}' (case_limits.yaml)")
         if spec.derive is not None:
             declared.setdefault(spec.derive, set()).add(name)
+    for i, c in enumerate(kb.contradictions):
+        for path in c.fields:
+            if path not in paths:
+                out.append(f"contradictions.yaml: contradictions[{i}]: unknown field '{path}'")
     for producer, names in sorted(declared.items()):
         made = PRODUCERS.get(producer)
         if made is None:

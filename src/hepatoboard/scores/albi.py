@@ -37,10 +37,5 @@ def albi(params: AlbiParams, bilirubin_umol_l: float, albumin_g_l: float) -> Alb
         params.bilirubin_coefficient * math.log10(bilirubin_umol_l)
         + params.albumin_coefficient * albumin_g_l
     )
-    if raw <= params.grade_1_max:
-        grade, malbi = 1, "1"
-    elif raw <= params.grade_2_max:
-        grade, malbi = 2, ("2a" if raw <= params.malbi_2a_max else "2b")
-    else:
-        grade, malbi = 3, "3"
-    return Albi(raw, round(raw, params.display_decimals), grade, malbi)
+    band = next(g for g in params.grades if g.max is None or raw <= g.max)
+    return Albi(raw, round(raw, params.display_decimals), band.grade, band.malbi)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hepatoboard.knowledge.schema import ChildPughParams, HigherWorse, LowerWorse
+from hepatoboard.knowledge.schema import BandPoints, ChildPughParams, HigherWorse, LowerWorse
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,16 @@ class ChildPugh:
     klass: str  # A | B | C
 
 
-def _higher_worse(value: float, band: HigherWorse) -> int:
+def _higher_worse(value: float, band: HigherWorse, pts: BandPoints) -> int:
     if value < band.one_point_below:
-        return 1
-    return 3 if value > band.three_points_above else 2
+        return pts.best
+    return pts.worst if value > band.three_points_above else pts.middle
 
 
-def _lower_worse(value: float, band: LowerWorse) -> int:
+def _lower_worse(value: float, band: LowerWorse, pts: BandPoints) -> int:
     if value > band.one_point_above:
-        return 1
-    return 3 if value < band.three_points_below else 2
+        return pts.best
+    return pts.worst if value < band.three_points_below else pts.middle
 
 
 def child_pugh(
@@ -50,9 +50,9 @@ def child_pugh(
 ) -> ChildPugh:
     """Points and class (inputs in mg/dL and g/dL; ascites and encephalopathy as graded)."""
     points = (
-        _higher_worse(bilirubin_mg_dl, params.bilirubin_mg_dl)
-        + _lower_worse(albumin_g_dl, params.albumin_g_dl)
-        + _higher_worse(inr, params.inr)
+        _higher_worse(bilirubin_mg_dl, params.bilirubin_mg_dl, params.band_points)
+        + _lower_worse(albumin_g_dl, params.albumin_g_dl, params.band_points)
+        + _higher_worse(inr, params.inr, params.band_points)
         + params.ascites[ascites]  # type: ignore[index]
         + params.encephalopathy[encephalopathy]  # type: ignore[index]
     )
