@@ -342,8 +342,13 @@ class AlbiParams(_Score):
 
     @model_validator(mode="after")
     def _ordered(self) -> AlbiParams:
-        maxima = [g.max for g in self.grades]
-        if maxima[-1] is not None or None in maxima[:-1] or maxima[:-1] != sorted(maxima[:-1]):
+        maxima = [g.max for g in self.grades[:-1]]
+        bounded = [m for m in maxima if m is not None]
+        if (
+            self.grades[-1].max is not None
+            or len(bounded) < len(maxima)
+            or bounded != sorted(bounded)
+        ):
             raise ValueError("grades: increasing max values, the last band without a max")
         return self
 

@@ -51,8 +51,8 @@ def rules(kb: KnowledgeBase) -> Iterator[RuleSite]:
     yield _site("staging.yaml: node_stations", "case", None, st.node_stations.source)
     for i, w in enumerate(st.warnings):
         yield _site(f"staging.yaml: warnings[{i}]", "plan", w.when, w.source)
-    for i, c in enumerate(kb.contradictions):
-        yield _site(f"contradictions.yaml: contradictions[{i}]", "tnm", c.when, c.source)
+    for i, k in enumerate(kb.contradictions):
+        yield _site(f"contradictions.yaml: contradictions[{i}]", "tnm", k.when, k.source)
     for r in kb.plan.intent:
         yield _site(f"plan.yaml: intent.{r.value}", "plan", r.when, kb.plan.intent_source)
     for i, w in enumerate(kb.plan.warnings):
