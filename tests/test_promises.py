@@ -175,3 +175,20 @@ def test_a_copied_rule_still_evaluates():
     e = Expr.model_validate({"fact": "ecog", "le": 1})
     for copied in (e.model_copy(), copy.deepcopy(e)):
         assert Evaluator({"ecog": FactValue(1)})(copied).value is True
+
+
+UNKNOWN_RULE = (
+    "An option is recommended only when no unknown fact could lower its status: an unknown "
+    "contraindication, requirement or prerequisite makes it undetermined, and an unknown caution "
+    "caps it at consider. Every unknown fact that could change an option's status is listed in "
+    "its `missing` and in `missing_data`."
+)
+
+
+@pytest.mark.parametrize(
+    "where", ["README.md", "docs/knowledge-base.md", "src/hepatoboard/planning/decide.py"]
+)
+def test_the_unknown_rule_is_stated_word_for_word(where):
+    root = Path(__file__).resolve().parents[1]
+    text = " ".join((root / where).read_text(encoding="utf-8").replace(">", " ").split())
+    assert UNKNOWN_RULE in text

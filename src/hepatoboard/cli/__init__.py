@@ -18,6 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: rich help formatting doubles the start-up time
 )
 for module in (assess, report, schema, knowledge, audit, serve, version):
     module.register(app)

@@ -10,7 +10,7 @@ import typer
 
 from hepatoboard.cli.common import DbOption
 
-app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app = typer.Typer(help="Manage API tokens.", no_args_is_help=True, rich_markup_mode=None)
 
 
 class Role(enum.StrEnum):

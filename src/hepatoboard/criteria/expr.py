@@ -1,7 +1,7 @@
 """The criteria language: a small declarative, three-valued rule syntax over named facts.
 
 Why: every clinical rule (a BCLC stage, an eligibility requirement, a contraindication) is written
-once, as data in the knowledge base, and evaluated the same way for one patient or for a cohort.
+once, as data in the knowledge base, and evaluated by one engine wherever it is used.
 Missing inputs are first-class: a comparison on an unknown fact is *unknown*, and ``all`` /
 ``any`` / ``not`` follow Kleene's strong three-valued logic (see :mod:`.evaluate`).
 

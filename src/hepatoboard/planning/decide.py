@@ -15,8 +15,11 @@ Order of decision (``docs/knowledge-base.md`` has the truth table):
 5. **Cautions** cap ``recommended`` at ``consider``: a true caution, and also an *unknown*
    caution, whose field is then listed in ``missing`` ("could be recommended once known").
 
-Hence: an option is ``recommended`` only when no unknown fact could lower it, and every unknown
-fact that could change its status is listed in ``missing``.
+The unknown-handling rule (the same words in the README and docs/knowledge-base.md):
+An option is recommended only when no unknown fact could lower its status: an unknown
+contraindication, requirement or prerequisite makes it undetermined, and an unknown caution caps
+it at consider. Every unknown fact that could change an option's status is listed in its
+`missing` and in `missing_data`.
 """
 
 from __future__ import annotations
