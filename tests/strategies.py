@@ -130,7 +130,16 @@ def case_documents(draw):
     if draw(booleans):
         priors = draw(st.lists(prior, max_size=2))
         doc["prior_therapies"] = [{**p, "line": i + 1} for i, p in enumerate(priors)]
-    v = doc.get("varices")
-    if v and v.get("status") == "none":
-        v.pop("treated", None)
+    return _without_contradictions(doc)
+
+
+def _without_contradictions(doc):
+    """Drop the fields that would make a generated case contradictory (contradictions.yaml)."""
+    sym, perf, clin = doc.get("symptoms", {}), doc.get("performance", {}), doc.get("clinical", {})
+    if sym.get("pain_source") == "nodal_compression" and doc.get("lymph_nodes") == []:
+        sym.pop("pain_source")
+    if clin.get("encephalopathy") == "grade_3_4" and perf.get("ecog") == 0:
+        clin.pop("encephalopathy")
+    if clin.get("ascites") == "none" and sym.get("ascites_symptomatic"):
+        sym.pop("ascites_symptomatic")
     return doc

@@ -62,12 +62,20 @@ def test_seed_father_nodal_treatments():
     p = plan_of()
     # seed article + Rim 2018: RT for painful / compressive nodes, adjunct to systemic therapy
     assert status(p, "nodal_radiotherapy").status == "consider"
-    # seed article + SEER N1M0 series: 3 regional compressive nodes, ECOG 1, Child-Pugh A
-    assert status(p, "lymph_node_dissection").status == "consider"
-    assert status(p, "selective_lymphadenectomy").status == "consider"
+    # seed article + nodal resection series: 3 regional compressive nodes, ECOG 1, Child-Pugh A,
+    # but 3 bilobar liver nodules: node surgery needs the liver controlled or resectable in the
+    # same operation (issue 12), which only the surgeon can say
+    for oid in ("lymph_node_dissection", "selective_lymphadenectomy"):
+        assert status(p, oid).status == "undetermined"
+        assert status(p, oid).missing == ["tumor.resectable"]
+        resectable = plan_of(tumor__resectable=True)
+        assert status(resectable, oid).status == "consider"
+        assert status(plan_of(tumor__resectable=False), oid).status == "not_eligible"
     # no published nodal-ablation series: expert practice only (asia profile)
     assert status(p, "nodal_ablation").status == "not_eligible"
-    assert status(plan_of(profile="asia"), "nodal_ablation").status == "consider"
+    assert status(plan_of(profile="asia"), "nodal_ablation").status == "undetermined"
+    asia = plan_of(profile="asia", tumor__resectable=True)
+    assert status(asia, "nodal_ablation").status == "consider"
     # no first-line failure and no extra-abdominal nodes: no chemotherapy (ESMO: not recommended)
     assert status(p, "folfox4").status == "not_eligible"
 
@@ -159,13 +167,20 @@ def test_bevacizumab_hard_stops(changes):
 @pytest.mark.parametrize(
     "field",
     [
-        "comorbidities__uncontrolled_hypertension",
-        "comorbidities__arterial_thrombosis_recent",
-        "comorbidities__therapeutic_anticoagulation",
+        "comorbidities__uncontrolled_hypertension",  # label: withhold until controlled
+        "comorbidities__arterial_thrombosis_recent",  # IMbrave150 excluded; label: stop
     ],
 )
-def test_bevacizumab_cautions_cap_at_consider(field):
+def test_bevacizumab_label_stops_are_hard_stops(field):
+    """Issue 12: the label withholds or stops bevacizumab: a hard stop, not a caution."""
     o = status(plan_of(**{field: True}), "atezolizumab_bevacizumab")
+    assert o.status == "not_eligible" and o.contraindications
+    assert status(plan_of(**{field: True}), "durvalumab_tremelimumab").status == "recommended"
+
+
+def test_bevacizumab_caution_caps_at_consider():
+    """IMbrave150 excluded therapeutic anticoagulation: a caution (consider)."""
+    o = status(plan_of(comorbidities__therapeutic_anticoagulation=True), "atezolizumab_bevacizumab")
     assert o.status == "consider" and o.cautions
 
 
@@ -187,6 +202,7 @@ CP_B7_LABS = {
     "creatinine": {"value": 0.9, "unit": "mg/dL"},
     "sodium": {"value": 137, "unit": "mmol/L"},
     "afp": {"value": 1250, "unit": "ng/mL"},
+    "urine_protein_g_per_24h": 0.1,
 }
 
 
@@ -226,7 +242,14 @@ def test_second_line_after_immunotherapy_mediastinal_nodes():
         assert status(p, oid).status == "consider", oid
         assert status(p, oid).line == 2
     assert status(p, "regorafenib").status == "not_eligible"  # needs tolerated sorafenib
-    # seed article: chemotherapy after immunotherapy failure / extra-abdominal nodes
+    # seed article: chemotherapy after immunotherapy failure / extra-abdominal nodes; the
+    # case does not say whether the patient is on dialysis, which rules oxaliplatin out (SmPC)
+    for oid in ("folfox4", "gemox"):
+        assert status(p, oid).status == "undetermined"
+        assert status(p, oid).missing == ["clinical.dialysis_past_week"]
+    doc = load_doc("second-line-mediastinal")
+    doc["clinical"]["dialysis_past_week"] = False
+    p = plan_of(doc)
     assert status(p, "folfox4").status == "consider"
     assert status(p, "gemox").status == "consider"
     assert any(d.option == "folfox4" for d in p.disagreements)  # ESMO: not recommended

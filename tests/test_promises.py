@@ -40,40 +40,38 @@ def option(plan, oid):
     return next(o for o in plan.options if o.id == oid)
 
 
-# --- 1. an unknown caution never leaves an option "recommended" -------------------------------
+# --- 1. an unknown caution or hard stop never leaves an option "recommended" -----------------
 
-CAUTION_FIELDS = {
+HARD_STOP_FIELDS = {  # bevacizumab label / IMbrave150: withhold or stop (KB 2026.12.1)
     "comorbidities.uncontrolled_hypertension": ("comorbidities", "uncontrolled_hypertension"),
-    "comorbidities.therapeutic_anticoagulation": ("comorbidities", "therapeutic_anticoagulation"),
     "comorbidities.arterial_thrombosis_recent": ("comorbidities", "arterial_thrombosis_recent"),
     "labs.urine_protein_g_per_24h": ("labs", "urine_protein_g_per_24h"),
 }
 
 
-def test_unknown_bevacizumab_cautions_cap_atezolizumab_bevacizumab_at_consider():
-    """IMbrave150 / ASCO 2024: uncontrolled hypertension, anticoagulation, recent arterial
-    thrombosis and proteinuria >= 2 g/24 h each cap bevacizumab; unknown, they must be asked."""
+def test_unknown_bevacizumab_caution_caps_atezolizumab_bevacizumab_at_consider():
+    """IMbrave150 / ASCO 2024: therapeutic anticoagulation caps bevacizumab; unknown, it must
+    be asked before the combination is recommended."""
     assert option(plan_of(SEED), "atezolizumab_bevacizumab").status == "recommended"
     doc = copy.deepcopy(SEED)
-    for section, key in CAUTION_FIELDS.values():
-        del doc[section][key]
+    del doc["comorbidities"]["therapeutic_anticoagulation"]
     o = option(plan_of(doc), "atezolizumab_bevacizumab")
-    assert o.status == "consider"
-    assert o.could_be == "recommended"
-    assert set(CAUTION_FIELDS) <= set(o.missing)
+    assert o.status == "consider" and o.could_be == "recommended"
+    assert o.missing == ["comorbidities.therapeutic_anticoagulation"]
     a = assess(parse_case(doc, as_of=AS_OF), as_of=AS_OF, with_prognosis=False)
     blocked = {m.field: m.blocks for m in a.missing_data}
-    for f in CAUTION_FIELDS:
-        assert "atezolizumab_bevacizumab" in blocked[f]
-
-
-def test_one_unknown_caution_is_enough_and_a_known_one_clears_it():
-    doc = copy.deepcopy(SEED)
-    del doc["comorbidities"]["uncontrolled_hypertension"]
-    o = option(plan_of(doc), "atezolizumab_bevacizumab")
-    assert o.status == "consider" and o.missing == ["comorbidities.uncontrolled_hypertension"]
+    assert "atezolizumab_bevacizumab" in blocked["comorbidities.therapeutic_anticoagulation"]
     # durvalumab + tremelimumab has no bevacizumab caution: unaffected (HIMALAYA)
     assert option(plan_of(doc), "durvalumab_tremelimumab").status == "recommended"
+
+
+def test_unknown_bevacizumab_hard_stops_leave_it_undetermined_and_say_which():
+    doc = copy.deepcopy(SEED)
+    for section, key in HARD_STOP_FIELDS.values():
+        del doc[section][key]
+    o = option(plan_of(doc), "atezolizumab_bevacizumab")
+    assert o.status == "undetermined" and o.could_be == "recommended"
+    assert set(HARD_STOP_FIELDS) == set(o.missing)
 
 
 # --- 2. the assessment date reaches the date checks ------------------------------------------

@@ -72,13 +72,16 @@ def test_ajcc8_t_category(t, expected):
     assert staged(tumor=t, lymph_nodes=[], distant_metastases=[]).tnm.t == expected
 
 
-def test_t_unknown_when_microvascular_invasion_unknown_for_solitary_over_2cm():
-    a = assess(minimal(tumor=tumor(1, 4.0, microvascular_invasion="unknown")), as_of=AS_OF)
-    assert a.staging.tnm.t is None
-    assert any(
-        m.field == "tumor.microvascular_invasion" and "staging.tnm.t" in m.blocks
-        for m in a.missing_data
-    )
+def test_clinical_t_stages_from_imaging_when_microvascular_invasion_is_not_reported():
+    """Issue 12 (AJCC 8th): a solitary tumour > 2 cm without macrovascular invasion is cT1b
+    from imaging; microvascular invasion is pathological (pT2 if present), said in a warning."""
+    not_reported = {k: v for k, v in tumor(1, 4.0).items() if k != "microvascular_invasion"}
+    for t in (tumor(1, 4.0, microvascular_invasion="unknown"), not_reported):
+        a = assess(minimal(tumor=t), as_of=AS_OF)
+        assert a.staging.tnm.t == "T1b"
+        assert any("microvascular invasion is a pathological finding" in w for w in a.warnings)
+    a = assess(minimal(tumor=tumor(1, 4.0, microvascular_invasion=True)), as_of=AS_OF)
+    assert a.staging.tnm.t == "T2"
 
 
 @pytest.mark.parametrize(

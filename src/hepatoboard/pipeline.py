@@ -149,7 +149,22 @@ def _scores(facts: dict[str, FactValue], kb: KnowledgeBase, missing: MissingTrac
         ),
         meld=out.MeldOut(meld=v["meld"], meld_na=v["meld_na"], meld_3_0=v["meld_3_0"]),
         versions={key: params.version for key, params in k.sections().items()},
+        creatinine_clearance_ml_min=v["creatinine_clearance_ml_min"],
+        confounded=_confounded(v, k.albi.display_decimals),
         inputs={name: v[name] for name in inputs},
+    )
+
+
+def _confounded(v: dict[str, Any], decimals: int) -> out.ConfoundedOut | None:
+    if v["liver_function_confounded"] is not True:
+        return None
+    raw = v["albi_score_measured"]
+    return out.ConfoundedOut(
+        reason="unresolved biliary obstruction: bilirubin reflects the blocked duct; re-measure "
+        "after drainage",
+        child_pugh_points=v["child_pugh_points_measured"],
+        child_pugh_class=v["child_pugh_class_measured"],
+        albi_score=None if raw is None else round(raw, decimals),
     )
 
 
@@ -192,6 +207,7 @@ def _staging(
             compressive=v["compressive_nodes"],
             total_count=v["node_total"],
             largest_short_axis_mm=v["largest_node_mm"],
+            indeterminate=v["indeterminate_node_stations"] or [],
         ),
     )
 

@@ -43,12 +43,29 @@ class MeldOut(_Out):
     meld_3_0: int | None = None
 
 
+class ConfoundedOut(_Out):
+    """Scores as measured while biliary obstruction confounds them (not liver function)."""
+
+    reason: str
+    child_pugh_points: int | None = None
+    child_pugh_class: Literal["A", "B", "C"] | None = None
+    albi_score: float | None = None
+
+
 class Scores(_Out):
     child_pugh: ChildPughOut
     albi: AlbiOut
     meld: MeldOut
     versions: dict[str, str] = Field(
         default_factory=dict, description="score -> the version used (from scores.yaml)"
+    )
+    creatinine_clearance_ml_min: float | None = Field(
+        default=None, description="Cockcroft-Gault (null when unknown or on dialysis)"
+    )
+    confounded: ConfoundedOut | None = Field(
+        default=None,
+        description="set when Child-Pugh and ALBI are confounded by unresolved biliary "
+        "obstruction: they are then null above, and shown here as measured",
     )
     inputs: dict[str, Any] = Field(
         default_factory=dict, description="the values the scores used, in canonical units"
@@ -76,6 +93,10 @@ class NodesOut(_Out):
     compressive: bool | None
     total_count: int | None = None
     largest_short_axis_mm: float | None = None
+    indeterminate: list[str] = Field(
+        default_factory=list,
+        description="stations of imaging-only nodes below the confirming size (not counted)",
+    )
 
 
 class Staging(_Out):

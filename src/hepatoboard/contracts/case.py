@@ -140,6 +140,11 @@ class Diagnosis(_Strict):
 
 class Performance(_Strict):
     ecog: Annotated[int, _limits("performance.ecog", "ECOG performance status 0-4")] | None = None
+    ecog_cause: Literal["cancer", "comorbidity", "unknown"] | None = Field(
+        default=None,
+        description="what impairs performance status: the cancer (BCLC counts ECOG 1-2 only "
+        "when cancer-related), another illness, or unknown",
+    )
 
 
 class Clinical(_Strict):
@@ -148,6 +153,10 @@ class Clinical(_Strict):
     dialysis_past_week: bool | None = Field(
         default=None,
         description=">= 2 dialysis sessions or 24 h of CVVHD in the past 7 days",
+    )
+    biliary_drained: bool | None = Field(
+        default=None,
+        description="biliary obstruction drained and bilirubin re-measured after drainage",
     )
 
 
@@ -176,6 +185,11 @@ class Tumor(_Strict):
     adjacent_organ_invasion: bool | None = None
     visceral_peritoneum_perforation: bool | None = None
     bile_duct_invasion: bool | None = None
+    resectable: bool | None = Field(
+        default=None,
+        description="surgical judgement: the intrahepatic tumour could be resected (with the "
+        "nodes in the same operation)",
+    )
 
 
 Compression = Literal["bile_duct", "portal_vein", "ivc", "duodenum", "stomach", "airway", "pain"]
@@ -209,6 +223,9 @@ class Comorbidities(_Strict):
     uncontrolled_hypertension: bool | None = None
     therapeutic_anticoagulation: bool | None = None
     antiviral_therapy: bool | None = None
+    last_gi_bleeding_date: dt.date | None = Field(
+        default=None, description="date of the last gastrointestinal bleeding, if any"
+    )
 
 
 class PriorTherapy(_Strict):
@@ -217,6 +234,13 @@ class PriorTherapy(_Strict):
     best_response: Literal["cr", "pr", "sd", "pd"] | None = None
     stop_reason: Literal["progression", "toxicity", "completed", "ongoing"] | None = None
     tolerated: bool | None = None
+    irae_grade: Annotated[int, _limits("prior_therapies.irae_grade")] | None = Field(
+        default=None, description="highest grade (CTCAE 1-4) of an immune-related adverse event"
+    )
+    irae_organ: (
+        Literal["liver", "gut", "lung", "skin", "endocrine", "kidney", "heart", "nerve", "other"]
+        | None
+    ) = None
 
 
 class Symptoms(_Strict):

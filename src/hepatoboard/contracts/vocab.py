@@ -90,6 +90,7 @@ SupportiveMeasureId = Literal[
     "psychological_support",
     "antiviral_therapy",
     "advance_care_planning",
+    "variceal_prophylaxis",
 ]
 
 Department = Literal[

@@ -12,7 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from hepatoboard.facts import dates, diagnosis, liver, metastases, nodes, preferences, therapy_lines
+from hepatoboard.facts import (
+    dates,
+    diagnosis,
+    liver,
+    metastases,
+    nodes,
+    preferences,
+    renal,
+    therapy_lines,
+    tumour,
+)
 from hepatoboard.facts.direct import direct_facts
 from hepatoboard.facts.registry import Context, Facts, Producer
 
@@ -20,9 +30,11 @@ if TYPE_CHECKING:
     from hepatoboard.contracts.case import Case
     from hepatoboard.knowledge.base import KnowledgeBase
 
+# In order: a producer may read the facts of the producers before it (liver reads the node
+# facts to know whether a node blocks the bile duct).
 PRODUCERS: dict[str, Producer] = {
     m.PRODUCER.name: m.PRODUCER
-    for m in (diagnosis, liver, nodes, metastases, dates, therapy_lines, preferences)
+    for m in (diagnosis, tumour, nodes, metastases, dates, therapy_lines, preferences, renal, liver)
 }
 
 __all__ = ["PRODUCERS", "Facts", "derive_facts"]
@@ -31,9 +43,8 @@ __all__ = ["PRODUCERS", "Facts", "derive_facts"]
 def derive_facts(case: Case, kb: KnowledgeBase, as_of: dt.date) -> Facts:
     """Every case-phase fact of the catalogue for one case (staging facts are added by
     :mod:`hepatoboard.staging`, plan facts by :mod:`hepatoboard.planning`)."""
-    direct = direct_facts(case, kb)
-    ctx = Context(case, kb, as_of, direct)
-    facts = dict(direct)
+    facts = direct_facts(case, kb)
+    ctx = Context(case, kb, as_of, facts)
     for producer in PRODUCERS.values():
         facts.update(producer.derive(ctx))
     return facts

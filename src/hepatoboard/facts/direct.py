@@ -30,7 +30,7 @@ def direct_facts(case: Case, kb: KnowledgeBase) -> Facts:
             if unit is None:
                 raise ValueError(f"{spec.case}: unit {value.unit!r} is not accepted")
             value = q.to_canonical(value.value, unit)
-        if value == UNKNOWN_WORD and spec.type == "bool":
-            value = None
+        if value == UNKNOWN_WORD and UNKNOWN_WORD not in (spec.values or ()):
+            value = None  # an explicit "unknown" (tri-state or enum field) is unknown
         out[name] = FactValue(value, () if value is not None else (spec.case,))
     return out

@@ -7,7 +7,7 @@ missing case fields (never a default "normal" value). The formulas are in
 
 from __future__ import annotations
 
-from hepatoboard.criteria.evaluate import FactValue
+from hepatoboard.criteria.evaluate import Evaluator, FactValue
 from hepatoboard.facts.registry import Context, Facts, Producer, combine
 from hepatoboard.scores import albi, child_pugh, meld_3_0, meld_i, meld_na
 
@@ -20,7 +20,14 @@ PRODUCES = (
     "meld",
     "meld_na",
     "meld_3_0",
+    "liver_function_confounded",
+    "child_pugh_points_measured",
+    "child_pugh_class_measured",
+    "albi_score_measured",
 )
+CONFOUNDED_BY = "liver_scores_confounded"  # the condition in conditions.yaml (checked at load)
+CONFOUNDED_FACTS = ("child_pugh_points", "child_pugh_class", "albi_score", "albi_grade",
+                    "malbi_grade")  # fmt: skip  # the scores that bilirubin drives
 
 
 def _derive(ctx: Context) -> Facts:
@@ -76,6 +83,21 @@ def _derive(ctx: Context) -> Facts:
         None if miss3 else meld_3_0(k.meld_3_0, bili, inr, cr, na, alb, sex == "female", dia),
         miss3,
     )
+    return _confounding(ctx, out)
+
+
+def _confounding(ctx: Context, out: Facts) -> Facts:
+    """Flag Child-Pugh and ALBI as confounded while a biliary obstruction is unresolved."""
+    for name in ("child_pugh_points", "child_pugh_class", "albi_score"):
+        out[f"{name}_measured"] = out[name]
+    ev = Evaluator({**ctx.facts, **out}, ctx.kb.condition_exprs)
+    verdict = ev(ctx.kb.conditions[CONFOUNDED_BY].when)
+    out["liver_function_confounded"] = FactValue(verdict.value, tuple(sorted(verdict.missing)))
+    if verdict.value is not True:
+        return out  # confounding needs established obstruction; the scores stand as measured
+    for name in CONFOUNDED_FACTS:
+        if out[name].known:
+            out[name] = FactValue(None, ("clinical.biliary_drained",))
     return out
 
 

@@ -3,6 +3,12 @@ extra-abdominal (lists from ``staging.yaml``), how many nodes, how large, which 
 
 ``lymph_nodes: []`` means imaging showed no nodal disease (every fact known: no nodes); an
 absent ``lymph_nodes`` leaves every node fact unknown.
+
+A listed node counts as involved unless it is *indeterminate*: seen on imaging only (not PET,
+not biopsy) with a short axis below the size that confirms it (``staging.yaml:
+node_confirmation``; reactive hilar nodes are common in chronic hepatitis). An indeterminate
+node makes "is there regional / distant nodal disease" unknown rather than true, so the N
+category, BCLC and the intent stay undetermined until the node is confirmed.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from typing import get_args
 from hepatoboard.contracts.case import Compression, LymphNode
 from hepatoboard.criteria.evaluate import FactValue
 from hepatoboard.facts.registry import Context, Facts, Producer, kleene_any
+from hepatoboard.knowledge.schema import NodeConfirmation
 
 COMPRESSIONS: tuple[str, ...] = get_args(Compression)
 PRODUCES = (
@@ -21,6 +28,10 @@ PRODUCES = (
     "extra_abdominal_nodes",
     "regional_node_stations",
     "distant_node_stations",
+    "indeterminate_nodes",
+    "indeterminate_node_stations",
+    "retrocrural_nodes",
+    "inferior_phrenic_nodes",
     "node_total",
     "node_stations",
     "largest_node_mm",
@@ -29,38 +40,70 @@ PRODUCES = (
 )
 
 
+def involved(node: LymphNode, rule: NodeConfirmation) -> bool | None:
+    """True when the node is confirmed (or its size is not given: the contract lists involved
+    stations); None when it is imaging-only (or of unknown evidence) and below the size."""
+    if node.evidence in rule.confirming_evidence or node.short_axis_mm is None:
+        return True
+    threshold = rule.min_short_axis_mm.get(node.station, rule.default_min_short_axis_mm)
+    return True if node.short_axis_mm >= threshold else None
+
+
+def _missing_for(nodes: list[LymphNode], flags: list[bool | None]) -> tuple[str, ...]:
+    return tuple(f"lymph_nodes[{i}].evidence" for i, f in enumerate(flags) if f is None)
+
+
 def _derive(ctx: Context) -> Facts:
     nodes = ctx.case.lymph_nodes
     if nodes is None:
         return {name: FactValue(None, ("lymph_nodes",)) for name in PRODUCES}
     st = ctx.kb.staging.node_stations
-    regional, distant, extra = set(st.regional), set(st.distant), set(st.extra_abdominal)
+    flags = [involved(n, ctx.kb.staging.node_confirmation) for n in nodes]
+    unsure = _missing_for(nodes, flags)
+
+    def any_involved(stations: set[str] | None) -> FactValue:
+        value = kleene_any(f for n, f in zip(nodes, flags, strict=True)
+                           if stations is None or n.station in stations)  # fmt: skip  # one call
+        return FactValue(value, unsure if value is None else ())
+
+    def confirmed(stations: set[str]) -> FactValue:
+        return FactValue([n.station for n, f in zip(nodes, flags, strict=True)
+                          if f and n.station in stations])  # fmt: skip  # one comprehension
+
     out: Facts = {
-        "nodal_disease": FactValue(bool(nodes)),
-        "regional_node_stations": FactValue([n.station for n in nodes if n.station in regional]),
-        "distant_node_stations": FactValue([n.station for n in nodes if n.station in distant]),
-        "regional_nodes": FactValue(any(n.station in regional for n in nodes)),
-        "distant_nodes": FactValue(any(n.station in distant for n in nodes)),
-        "extra_abdominal_nodes": FactValue(any(n.station in extra for n in nodes)),
+        "nodal_disease": any_involved(None),
+        "regional_nodes": any_involved(set(st.regional)),
+        "distant_nodes": any_involved(set(st.distant)),
+        "extra_abdominal_nodes": any_involved(set(st.extra_abdominal)),
+        "retrocrural_nodes": any_involved({"retrocrural"}),
+        "inferior_phrenic_nodes": any_involved({"inferior_phrenic"}),
+        "regional_node_stations": confirmed(set(st.regional)),
+        "distant_node_stations": confirmed(set(st.distant)),
+        "indeterminate_nodes": FactValue(any(f is None for f in flags)),
+        "indeterminate_node_stations": FactValue(
+            [n.station for n, f in zip(nodes, flags, strict=True) if f is None]
+        ),
         "node_stations": FactValue(len(nodes)),
+        "node_total": _total(nodes),
+        "largest_node_mm": _largest(nodes),
     }
-    out["node_total"] = _total(nodes)
-    out["largest_node_mm"] = _largest(nodes)
+    out.update(_compression(nodes))
+    return out
+
+
+def _compression(nodes: list[LymphNode]) -> Facts:
     comp_miss = tuple(
         f"lymph_nodes[{i}].compression" for i, n in enumerate(nodes) if n.compression is None
     )
 
     def any_node(test: str | None) -> FactValue:
-        per = [
-            None
-            if n.compression is None
-            else (test in n.compression if test else bool(n.compression))
-            for n in nodes
-        ]
-        value = kleene_any(per)
+        def hit(c: list[str]) -> bool:
+            return test in c if test else bool(c)
+
+        value = kleene_any(None if n.compression is None else hit(n.compression) for n in nodes)
         return FactValue(value, comp_miss if value is None else ())
 
-    out["compressive_nodes"] = any_node(None)
+    out: Facts = {"compressive_nodes": any_node(None)}
     for kind in COMPRESSIONS:
         out[f"node_compression_{kind}"] = any_node(kind)
     return out

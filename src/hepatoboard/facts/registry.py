@@ -21,15 +21,15 @@ Facts = dict[str, FactValue]
 @dataclass(frozen=True)
 class Context:
     """What a producer may read: the case, the knowledge base, the assessment date and the
-    facts read directly from case fields."""
+    facts derived so far (direct case fields first, then each earlier producer's facts)."""
 
     case: Case
     kb: KnowledgeBase
     as_of: dt.date
-    direct: Facts
+    facts: Facts
 
     def value(self, name: str) -> Any:
-        return self.direct[name].value
+        return self.facts[name].value
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,11 @@ therapy the next treatment would be.
 One definition of "systemic": an option marked ``systemic: true`` in ``options.yaml``
 (HAIC-FOLFOX, for example, is liver-directed chemotherapy and does not count as a line).
 A regimen without a ``line`` number takes its position among the systemic regimens.
+
+An ongoing systemic regimen without progression or intolerance is the *current* line: it is not
+counted among the previous lines, so ``next_line`` is its own line (continuing it is the plan;
+later-line options wait for progression or intolerance). An immune-related adverse event of at
+least ``plan.yaml: irae.severe_min_grade`` is recorded per regimen (``severe_irae_on``).
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ PRODUCES = (
     "systemic_lines",
     "next_line",
     "sorafenib_tolerated",
+    "ongoing_regimens",
+    "on_systemic_treatment",
+    "severe_irae_on",
+    "severe_irae",
 )
 
 
@@ -43,8 +52,18 @@ def _derive(ctx: Context) -> Facts:
     def modalities(ids: Iterable[str]) -> FactValue:
         return FactValue(sorted({modality[r] for r in ids}))
 
+    failed = set(progressed) | set(intolerant)
     systemic = [p for p in prior if options[p.regimen].systemic]
-    lines = {p.line if p.line is not None else i + 1 for i, p in enumerate(systemic)}
+    current = [
+        p.regimen for p in systemic if p.stop_reason == "ongoing" and p.regimen not in failed
+    ]
+    lines = {
+        p.line if p.line is not None else i + 1
+        for i, p in enumerate(systemic)
+        if p.regimen not in current
+    }
+    severe = ctx.kb.plan.irae.severe_min_grade
+    severe_on = [p.regimen for p in prior if p.irae_grade is not None and p.irae_grade >= severe]
     out: Facts = {
         "prior_regimens": FactValue([p.regimen for p in prior]),
         "progressed_on": FactValue(progressed),
@@ -55,6 +74,10 @@ def _derive(ctx: Context) -> Facts:
         "no_response_modalities": modalities(no_resp),
         "systemic_lines": FactValue(len(lines)),
         "next_line": FactValue(len(lines) + 1),
+        "ongoing_regimens": FactValue(current),
+        "on_systemic_treatment": FactValue(bool(current)),
+        "severe_irae_on": FactValue(severe_on),
+        "severe_irae": FactValue(bool(severe_on)),
     }
     out["sorafenib_tolerated"] = _sorafenib_tolerated(prior)
     return out

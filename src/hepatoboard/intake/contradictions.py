@@ -52,6 +52,16 @@ def structural(case: Case) -> list[Problem]:
     if case.prior_therapies:
         for ln in _repeated(p.line for p in case.prior_therapies if p.line is not None):
             add("prior_therapies", f"line {ln} is given twice; one regimen per line")
+        numbered = [p.line for p in case.prior_therapies if p.line is not None]
+        if numbered != sorted(numbered):
+            add("prior_therapies", f"lines {numbered} are out of order; list the most recent last")
+        declined = set(case.preferences.declines or []) if case.preferences else set()
+        for i, p in enumerate(case.prior_therapies):
+            if p.stop_reason == "ongoing" and p.regimen in declined:
+                add(
+                    f"prior_therapies[{i}].stop_reason",
+                    f"'{p.regimen}' is ongoing but preferences.declines lists it",
+                )
         ongoing = [i for i, p in enumerate(case.prior_therapies) if p.stop_reason == "ongoing"]
         if (ongoing and ongoing[-1] != len(case.prior_therapies) - 1) or len(ongoing) > 1:
             add(
@@ -61,7 +71,11 @@ def structural(case: Case) -> list[Problem]:
     return found
 
 
-DATED_FIELDS = {"labs.date": "the labs date", "varices.endoscopy_date": "the endoscopy date"}
+DATED_FIELDS = {
+    "labs.date": "the labs date",
+    "varices.endoscopy_date": "the endoscopy date",
+    "comorbidities.last_gi_bleeding_date": "the last GI bleeding date",
+}
 
 
 def _dates_after(case: Case, as_of: dt.date) -> list[Problem]:

@@ -19,6 +19,7 @@ RULE_KINDS: tuple[str, ...] = (
     "contraindications",
     "cautions",
     "checks",
+    "status_rules",
 )
 
 

@@ -174,9 +174,11 @@ class RuleSet(_KB):
 
 
 class RuleGroup(RuleSet):
-    """Shared rules inherited by several options (e.g. all checkpoint inhibitors)."""
+    """Shared rules inherited by several options (e.g. all checkpoint inhibitors). A group's
+    status rules come before the option's own."""
 
     description: str
+    status_rules: list[StatusRule] = Field(default_factory=list)
 
 
 class Option(RuleSet):
@@ -244,16 +246,32 @@ class Contradiction(_KB):
     source: list[str] = Field(min_length=1)
 
 
+class IraeRules(_KB):
+    severe_min_grade: int = Field(description="lowest CTCAE grade counted as a severe irAE")
+    source: list[str] = Field(min_length=1)
+
+
 class PlanFile(_KB):
     intent: list[Rule]
     intent_source: list[str] = Field(min_length=1)
     checks: list[CheckDefinition]
+    staging_checks: list[Check] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)
+    irae: IraeRules
     disclaimer: str
     limitations: list[str]
 
 
 # ---------------------------------------------------------------------------------- staging
+
+
+class StationConflict(_KB):
+    """Sources that classify a station differently, and the rule hepatoboard follows."""
+
+    station: NodeStation
+    followed: str
+    other: str
+    source: list[str] = Field(min_length=1)
 
 
 class NodeStations(_KB):
@@ -262,6 +280,18 @@ class NodeStations(_KB):
     regional: list[NodeStation]
     distant: list[NodeStation]
     extra_abdominal: list[NodeStation]
+    conflicts: list[StationConflict] = Field(default_factory=list)
+
+
+class NodeConfirmation(_KB):
+    """When a listed node counts as involved: confirmed by PET or biopsy, or at least this short
+    axis on imaging; an imaging-only node below it is indeterminate."""
+
+    source: list[str] = Field(min_length=1)
+    note: str
+    confirming_evidence: list[Literal["imaging", "pet", "biopsy"]]
+    min_short_axis_mm: dict[NodeStation, float] = Field(default_factory=dict)
+    default_min_short_axis_mm: float
 
 
 class Tnm(_KB):
@@ -282,6 +312,7 @@ class Bclc(_KB):
 
 class Staging(_KB):
     node_stations: NodeStations
+    node_confirmation: NodeConfirmation
     tnm: Tnm
     bclc: Bclc
     warnings: list[Warning_] = Field(default_factory=list)
@@ -401,12 +432,20 @@ class Meld3Params(_Score):
     max_score: int
 
 
+class CockcroftGaultParams(_Score):
+    age_constant: float
+    divisor: float
+    female_factor: float
+    display_decimals: int
+
+
 class Scores(_KB):
     child_pugh: ChildPughParams
     albi: AlbiParams
     meld: MeldParams
     meld_na: MeldNaParams
     meld_3_0: Meld3Params
+    creatinine_clearance: CockcroftGaultParams
 
     def sections(self) -> dict[str, _Score]:
         return {
@@ -415,4 +454,5 @@ class Scores(_KB):
             "meld": self.meld,
             "meld_na": self.meld_na,
             "meld_3_0": self.meld_3_0,
+            "creatinine_clearance": self.creatinine_clearance,
         }

@@ -49,12 +49,18 @@ def rules(kb: KnowledgeBase) -> Iterator[RuleSite]:
     for r in st.bclc.rules:
         yield _site(f"staging.yaml: bclc.rules.{r.value}", "bclc", r.when, st.bclc.source)
     yield _site("staging.yaml: node_stations", "case", None, st.node_stations.source)
+    for i, c in enumerate(st.node_stations.conflicts):
+        yield _site(f"staging.yaml: node_stations.conflicts[{i}]", "case", None, c.source)
+    yield _site("staging.yaml: node_confirmation", "case", None, st.node_confirmation.source)
+    yield _site("plan.yaml: irae", "case", None, kb.plan.irae.source)
     for i, w in enumerate(st.warnings):
         yield _site(f"staging.yaml: warnings[{i}]", "plan", w.when, w.source)
     for i, k in enumerate(kb.contradictions):
         yield _site(f"contradictions.yaml: contradictions[{i}]", "tnm", k.when, k.source)
     for r in kb.plan.intent:
         yield _site(f"plan.yaml: intent.{r.value}", "plan", r.when, kb.plan.intent_source)
+    for i, c in enumerate(kb.plan.staging_checks):
+        yield _site(f"plan.yaml: staging_checks[{i}]", "plan", c.when, c.source)
     for i, w in enumerate(kb.plan.warnings):
         yield _site(f"plan.yaml: warnings[{i}]", "plan", w.when, w.source)
     for key, params in kb.scores.sections().items():
@@ -84,7 +90,7 @@ def _option_sites(kb: KnowledgeBase) -> Iterator[RuleSite]:
                     bindings=("self",),
                 )
     for o in kb.options.values():
-        for attr in (*RULE_KINDS, "status_rules"):
+        for attr in RULE_KINDS:
             for i, r in enumerate(getattr(o, attr)):
                 yield _site(
                     f"options.yaml: {o.id}.{attr}[{i}]",
@@ -271,6 +277,9 @@ def _check_options(kb: KnowledgeBase) -> list[str]:
         for c in kb.option_rules(o, "checks"):
             if c.id not in kb.checks:
                 out.append(f"options.yaml: {o.id}: check '{c.id}' not defined in plan.yaml")
+    for c in kb.plan.staging_checks:
+        if c.id not in kb.checks:
+            out.append(f"plan.yaml: staging check '{c.id}' not defined in checks")
     return out
 
 
@@ -290,11 +299,17 @@ def _check_stations(kb: KnowledgeBase) -> list[str]:
     return out
 
 
+REQUIRED_CONDITIONS = ("liver_scores_confounded",)  # read by name in hepatoboard.facts.liver
+
+
 def _check_profiles(kb: KnowledgeBase) -> list[str]:
     out = []
     for pname, p in kb.profiles.items():
         if p.inherits and p.inherits not in kb.profiles:
             out.append(f"profiles.yaml: {pname}.inherits: unknown profile '{p.inherits}'")
+    for name in REQUIRED_CONDITIONS:
+        if name not in kb.conditions:
+            out.append(f"conditions.yaml: the condition '{name}' is required (facts use it)")
     if "international" not in kb.profiles:
         out.append("profiles.yaml: the default profile 'international' is missing")
     return out

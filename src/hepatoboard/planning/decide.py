@@ -57,7 +57,11 @@ def decide(
         res.reasons += [f"requirement not met: {r}" for r in failed]
         return _finish(res, o, declined)
 
-    rules = [(r, ev(r.when)) for r in o.status_rules if set(r.source) & active_sources]
+    rules = [
+        (r, ev(r.when))
+        for r in kb.option_rules(o, "status_rules")
+        if set(r.source) & active_sources
+    ]
     possible = [(r, out) for r, out in rules if out.value is not False]
     if not possible:
         res.reasons = [o.not_indicated_reason]

@@ -89,6 +89,9 @@ def _plan_facts(
 ) -> None:
     active = [d for d in decisions if d.status in ACTIVE]
     facts["plan_active_options"] = FactValue([d.option_id for d in active])
+    facts["plan_open_options"] = FactValue(
+        [d.option_id for d in decisions if d.status in TRACE_STATUSES]
+    )
     facts["plan_recommended_options"] = FactValue(
         [d.option_id for d in decisions if d.status == "recommended"]
     )
@@ -108,6 +111,10 @@ def _disagree(kb: KnowledgeBase, d: Decision) -> bool:
 
 def _checks(decisions: list[Decision], kb: KnowledgeBase, ev: Evaluator) -> list[CheckHit]:
     by_id: dict[str, CheckHit] = {}
+    for c in kb.plan.staging_checks:
+        if c.when is None or ev.truth(c.when) is True:
+            hit = by_id.setdefault(c.id, CheckHit(c.id, c.reason, list(c.source)))
+            hit.for_.append("staging")
     for d in decisions:
         if d.status not in TRACE_STATUSES:
             continue
