@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hepatoboard.cli import assess, audit, knowledge, report, schema, serve, tokens, version
+from hepatoboard.cli import assess, audit, fhir, knowledge, report, schema, serve, tokens, version
 
 app = typer.Typer(
     name="hepatoboard",
@@ -19,7 +19,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (assess, report, schema, knowledge, audit, serve, version):
+for module in (assess, report, schema, knowledge, audit, serve, version, fhir):
     module.register(app)
 app.add_typer(tokens.app, name="token")
 

@@ -402,7 +402,9 @@ class FhirCode(_KB):
 class LabCode(_KB):
     field: str
     loinc: str
-    units: dict[str, str] = Field(description="accepted UCUM code -> the unit as the case writes it")
+    units: dict[str, str] = Field(
+        description="accepted UCUM code -> the unit as the case writes it"
+    )
     unitless: bool = False
     source: list[str]
 
