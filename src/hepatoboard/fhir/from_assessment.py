@@ -91,7 +91,7 @@ def _staging(o: Out, a: Assessment, hcc: str) -> None:
     tnm = o.maps.data.tnm
     t = a.staging.tnm
     method = {"coding": [o.coding(tnm.method.system, tnm.method.code, tnm.method.display)]}
-    members = []
+    members: list[str] = []
     for key, value in (("t", t.t), ("n", t.n), ("m", t.m), ("stage", t.stage)):
         cat = tnm.categories[key]  # type: ignore[index]
         resource = {"resourceType": "Observation", "id": f"tnm-{key}", "status": "final",
@@ -104,7 +104,7 @@ def _staging(o: Out, a: Assessment, hcc: str) -> None:
         members.append(ref)
     b = o.maps.data.bclc
     stage = a.staging.bclc.stage
-    value = (
+    bclc_value = (
         {"valueCodeableConcept": {"coding": [o.coding("bclc_stage", stage)],
                                   "text": f"BCLC {stage}"}}
         if stage else _value(None)
@@ -114,7 +114,7 @@ def _staging(o: Out, a: Assessment, hcc: str) -> None:
            **o.subject(), "focus": [{"reference": hcc}],
            "method": {"coding": [o.coding(b.method.system, b.method.code, b.method.display)],
                       "text": a.staging.bclc.version},
-           **value, **_note(a.staging.bclc.reasons)},
+           **bclc_value, **_note(a.staging.bclc.reasons)},
           o.maps.profile(o.maps.data.profiles.cancer_stage))  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from hepatoboard.fhir.therapies import read_therapies
 from hepatoboard.fhir.units import quantity_unit
 from hepatoboard.intake import check_as_of, parse_case
 
+NO_HCC = "Condition.code"  # the path of the one problem "no HCC Condition in the Bundle"
 OBSERVATION_OK = ("final", "amended", "corrected")
 CONDITION_NOT = ("refuted", "entered-in-error")
 CONDITION_INACTIVE = ("inactive", "resolved", "remission")
@@ -345,7 +346,7 @@ def bundle_to_case(
     if reader.hcc is None:
         reader.problems.append(
             Problem(
-                "Condition.code",
+                NO_HCC,
                 "no hepatocellular carcinoma Condition (ICD-10 C22.0 or SNOMED 109841003)",
             )
         )
