@@ -71,9 +71,10 @@ def _key(header: dict[str, Any], tenant: Tenant) -> Any:
 
 
 def verify(
-    token: str, service_id: str, config: CdsConfig, replays: ReplayCache
+    token: str, service_id: str, config: CdsConfig, replays: ReplayCache, endpoint: str = ""
 ) -> tuple[Tenant, dict[str, Any]]:
-    """The tenant and the verified claims, or :class:`Untrusted`."""
+    """The tenant and the verified claims, or :class:`Untrusted`. ``endpoint`` is what follows
+    the service URL (``/feedback`` for the feedback endpoint): ``aud`` is that exact URL."""
     try:
         header = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
@@ -95,12 +96,12 @@ def verify(
             token,
             key,
             algorithms=[alg],
-            audience=tenant.audience(service_id),
+            audience=tenant.audience(service_id) + endpoint,
             issuer=tenant.iss,
             leeway=config.leeway_seconds,
             options={"require": ["iss", "aud", "exp", "iat", "jti"], "strict_aud": True},
         )
-    except jwt.PyJWTError as exc:
+    except (jwt.PyJWTError, TypeError, ValueError) as exc:  # a key that does not fit the alg
         raise Untrusted(f"token rejected: {type(exc).__name__}: {exc}") from None
     if float(claims["iat"]) < time.time() - config.max_token_age_seconds - config.leeway_seconds:
         raise Untrusted("token issued too long ago")

@@ -33,7 +33,8 @@ class Writer:
         rid = resource["id"]
         full_url = f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{self.seed}/{rid}')}"
         self.entries.append({"fullUrl": full_url, "resource": resource})
-        return full_url
+        return f"{resource['resourceType']}/{rid}"  # a relative reference reads the same in a
+        # Bundle and in prefetch / search results
 
     def coding(self, key: str, code: str, display: str | None = None) -> dict[str, Any]:
         out = {"system": self.maps.system(key), "code": code}

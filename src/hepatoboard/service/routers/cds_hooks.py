@@ -51,7 +51,10 @@ def client(
     try:
         if not token:
             raise Untrusted("missing bearer JWT")
-        tenant, _ = verify(token, service_id, request.app.state.cds, request.app.state.replays)
+        endpoint = "/feedback" if request.url.path.endswith("/feedback") else ""
+        tenant, _ = verify(
+            token, service_id, request.app.state.cds, request.app.state.replays, endpoint
+        )
     except Untrusted as exc:
         repo.audit(session, "anonymous", f"cds.{service_id}"[:60], None, "unauthenticated")
         raise HTTPException(401, f"untrusted client: {exc}") from None
