@@ -290,9 +290,14 @@ def test_silent_mode_computes_and_audits_but_shows_no_cards(cds):
 
 
 def draft(drug_system: str, code: str) -> dict:
-    order = {"resourceType": "MedicationRequest", "id": "draft-1", "status": "draft",
-             "intent": "order", "subject": {"reference": "Patient/patient"},
-             "medicationCodeableConcept": {"coding": [{"system": drug_system, "code": code}]}}  # fmt: skip
+    order = {
+        "resourceType": "MedicationRequest",
+        "id": "draft-1",
+        "status": "draft",
+        "intent": "order",
+        "subject": {"reference": "Patient/patient"},
+        "medicationCodeableConcept": {"coding": [{"system": drug_system, "code": code}]},
+    }
     return {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": order}]}
 
 
@@ -333,8 +338,11 @@ def test_feedback_is_stored_in_the_audit_log(cds):
                           "outcomeTimestamp": dt.datetime.now(dt.UTC).isoformat()}]}  # fmt: skip
     r = httpx.post(url, json=body, headers={"Authorization": f"Bearer {token(url)}"})
     assert r.status_code == 200
-    events = httpx.get(f"{cds.url}/audit", params={"action": "cds.order-sign.feedback"},
-                       headers={"Authorization": f"Bearer {cds.admin}"}).json()["events"]  # fmt: skip
+    events = httpx.get(
+        f"{cds.url}/audit",
+        params={"action": "cds.order-sign.feedback"},
+        headers={"Authorization": f"Bearer {cds.admin}"},
+    ).json()["events"]
     assert events[0]["target"] == f"card={card} reason=board_decision"
     assert events[0]["outcome"] == "overridden"
 
@@ -400,8 +408,12 @@ def test_rs384_and_es256_tokens_are_accepted(config):
 
 
 def test_wrong_algorithms_are_rejected(config):
-    assert "alg 'HS256'" in reject(config, jwt.encode({"iss": ISS, "aud": AUD}, "secret" * 6,
-                                                      algorithm="HS256", headers={"kid": "rsa1"}))  # fmt: skip
+    assert "alg 'HS256'" in reject(
+        config,
+        jwt.encode(
+            {"iss": ISS, "aud": AUD}, "secret" * 6, algorithm="HS256", headers={"kid": "rsa1"}
+        ),
+    )
     assert "alg 'RS512'" in reject(config, token(AUD, alg="RS512"))
     # an RS384 header over the EC key's kid: the key does not fit the algorithm
     assert "token rejected" in reject(config, token(AUD, key=RSA_KEY, alg="RS384", kid="ec1"))

@@ -166,8 +166,18 @@ def test_bad_bundles_name_the_resource_and_the_element():
     impossible = _with(good, "alb", valueQuantity={"value": 900, "system": UCUM, "code": "g/L"})
     assert _problems(impossible)[0].startswith("Observation/alb (labs.albumin")
     contradiction = copy.deepcopy(good)
-    contradiction["entry"].append({"resource": obs("n0", LOINC, "21906-3",
-        valueCodeableConcept={"coding": [{"system": "http://cancerstaging.org", "code": "cN0"}]})})  # fmt: skip
+    contradiction["entry"].append(
+        {
+            "resource": obs(
+                "n0",
+                LOINC,
+                "21906-3",
+                valueCodeableConcept={
+                    "coding": [{"system": "http://cancerstaging.org", "code": "cN0"}]
+                },
+            )
+        }
+    )
     assert _problems(contradiction)[0].startswith("Observation/n0: says no lymph nodes")
 
 
@@ -212,8 +222,20 @@ def test_unknown_scores_are_data_absent_not_null():
 def test_cli_fhir_import_prints_the_case_and_assess_format_fhir(tmp_path):
     path = tmp_path / "ehr.json"
     path.write_text(json.dumps(ehr_bundle()))
-    out = subprocess.run([EXE, "fhir", "import", str(path), "--as-of", "2026-11-25", "--report",
-                          str(tmp_path / "report.json")], capture_output=True, text=True)  # fmt: skip
+    out = subprocess.run(
+        [
+            EXE,
+            "fhir",
+            "import",
+            str(path),
+            "--as-of",
+            "2026-11-25",
+            "--report",
+            str(tmp_path / "report.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     case = json.loads(out.stdout)
     assert case["lymph_nodes"] == [{"station": "porta_hepatis"}]
