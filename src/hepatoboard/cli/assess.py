@@ -15,6 +15,7 @@ from hepatoboard.cli.common import AsOfOption, ProfileOption, fail, parse_date, 
 class Format(enum.StrEnum):
     text = "text"
     json = "json"
+    fhir = "fhir"
 
 
 def assess(
@@ -22,7 +23,10 @@ def assess(
         list[Path], typer.Argument(help="case files (YAML or JSON)", metavar="CASE...")
     ],
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="text report or JSON Lines")
+        Format,
+        typer.Option(
+            "--format", "-f", help="text report, JSON Lines, or FHIR R4 Bundles (JSON Lines)"
+        ),
     ] = Format.text,
     profile: ProfileOption = None,
     as_of: AsOfOption = None,
@@ -59,6 +63,12 @@ def assess(
             import json
 
             sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        elif format is Format.fhir:
+            import json
+
+            from hepatoboard.fhir.from_assessment import assessment_to_bundle
+
+            sys.stdout.write(json.dumps(assessment_to_bundle(result), ensure_ascii=False) + "\n")
         else:
             from hepatoboard.reports.text import print_report
 

@@ -13,6 +13,7 @@ category, BCLC and the intent stay undetermined until the node is confirmed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import get_args
 
 from hepatoboard.contracts.case import Compression, LymphNode
@@ -97,7 +98,7 @@ def _compression(nodes: list[LymphNode]) -> Facts:
     )
 
     def any_node(test: str | None) -> FactValue:
-        def hit(c: list[str]) -> bool:
+        def hit(c: Sequence[str]) -> bool:
             return test in c if test else bool(c)
 
         value = kleene_any(None if n.compression is None else hit(n.compression) for n in nodes)

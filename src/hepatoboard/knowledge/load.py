@@ -36,6 +36,7 @@ FILES: tuple[str, ...] = (
     "case_limits.yaml",
     "contradictions.yaml",
     "prognosis.yaml",
+    "fhir_codes.yaml",
 )
 
 
@@ -58,6 +59,12 @@ def raw_files() -> dict[str, Any]:
 def case_limits() -> s.CaseLimits:
     """Units and plausibility limits of the shipped case contract (used by the case model)."""
     return _validate(s.CaseLimits, read_file("case_limits.yaml"), "case_limits.yaml")
+
+
+@cache
+def fhir_codes() -> s.FhirCodes:
+    """The FHIR / CDS Hooks code maps shipped with the package (``fhir_codes.yaml``)."""
+    return _validate(s.FhirCodes, read_file("fhir_codes.yaml"), "fhir_codes.yaml")
 
 
 @cache
@@ -110,6 +117,7 @@ def load_knowledge(files: Mapping[str, Any]) -> KnowledgeBase:
         ),
         prognosis=_prognosis(f["prognosis.yaml"]),
     )
+    _validate(s.FhirCodes, f["fhir_codes.yaml"], "fhir_codes.yaml")  # read by hepatoboard.fhir
     check(kb)
     return kb
 

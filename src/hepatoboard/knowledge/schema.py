@@ -456,3 +456,147 @@ class Scores(_KB):
             "meld_3_0": self.meld_3_0,
             "creatinine_clearance": self.creatinine_clearance,
         }
+
+
+# ------------------------------------------------------------------------ fhir_codes.yaml
+
+CodeSystemKey = Literal["loinc", "snomed", "icd10", "icd10cm", "ucum", "rxnorm", "atc", "ncit"]
+
+
+class FhirCode(_KB):
+    system: CodeSystemKey
+    code: str  # exact, or an ICD-10 category prefix ending in '*'
+    display: str | None = None
+    site: Literal["lung", "bone", "adrenal", "peritoneum", "brain", "other"] | None = None
+
+    def matches(self, code: str) -> bool:
+        if self.code.endswith("*"):
+            return code.startswith(self.code[:-1])
+        return code == self.code
+
+
+class LabCode(_KB):
+    field: str
+    loinc: str
+    units: dict[str, str] = Field(
+        description="accepted UCUM code -> the unit as the case writes it"
+    )
+    unitless: bool = False
+    source: list[str]
+
+
+class ObservationCode(_KB):
+    field: str
+    system: CodeSystemKey
+    code: str
+    value: Literal["integer", "quantity"]
+    units: dict[str, str] = Field(default_factory=dict)
+    source: list[str]
+
+
+class FhirConditions(_KB):
+    hcc: list[FhirCode]
+    secondary: list[FhirCode]
+    nodal: list[FhirCode]
+    distant: list[FhirCode]
+    organ_transplant: list[FhirCode]
+    conditions_source: list[str]
+
+
+class NodeSite(_KB):
+    code: str
+    station: NodeStation
+
+
+class DistantSite(_KB):
+    code: str
+    site: Literal["lung", "bone", "adrenal", "peritoneum", "brain", "other"]
+
+
+class CodeList(_KB):
+    codes: list[FhirCode]
+    source: list[str]
+
+
+class TnmCategoryCode(_KB):
+    snomed: str
+    loinc: str
+    display: str
+    profile: str
+
+
+class FhirTnm(_KB):
+    method: FhirCode
+    categories: dict[Literal["t", "n", "m", "stage"], TnmCategoryCode]
+    snomed_values: dict[str, str]
+    source: list[str]
+
+
+class FhirBclc(_KB):
+    code: FhirCode
+    method: FhirCode
+    source: list[str]
+
+
+class FhirProfiles(_KB):
+    base: str
+    primary_cancer_condition: str
+    secondary_cancer_condition: str
+    cancer_patient: str
+    ecog: str
+    cancer_stage: str
+    local_base: str
+    source: list[str]
+
+
+class DrugCodes(_KB):
+    rxnorm: list[str] = Field(default_factory=list)
+    atc: list[str] = Field(default_factory=list)
+
+
+class OverrideReason(_KB):
+    code: str
+    display: str
+
+
+class FhirCodes(_KB):
+    """``fhir_codes.yaml``: code maps between FHIR resources and the case (see docs/fhir.md)."""
+
+    sources: list[Source]
+    systems: dict[str, str]
+    labs: list[LabCode]
+    observations: list[ObservationCode]
+    conditions: FhirConditions
+    node_sites: list[NodeSite]
+    distant_sites: list[DistantSite]
+    sites_source: list[str]
+    endoscopy: CodeList
+    tnm: FhirTnm
+    bclc: FhirBclc
+    profiles: FhirProfiles
+    drugs: dict[str, DrugCodes]
+    regimens: dict[OptionId, list[str]]
+    drugs_source: list[str]
+    override_reasons: list[OverrideReason]
+
+    @model_validator(mode="after")
+    def _references(self) -> FhirCodes:
+        ids = {s.id for s in self.sources}
+        cited = [
+            *(x for lab in self.labs for x in lab.source),
+            *(x for o in self.observations for x in o.source),
+            *self.conditions.conditions_source, *self.sites_source, *self.endoscopy.source,
+            *self.tnm.source, *self.bclc.source, *self.profiles.source, *self.drugs_source,
+        ]  # fmt: skip
+        unknown = sorted(set(cited) - ids)
+        if unknown:
+            raise ValueError(f"unknown source ids {unknown}")
+        drugs = sorted({d for ds in self.regimens.values() for d in ds} - set(self.drugs))
+        if drugs:
+            raise ValueError(f"regimens name unknown drugs {drugs}")
+        missing = sorted(
+            {"loinc", "snomed", "icd10", "icd10cm", "ucum", "case_field"} - set(self.systems)
+        )
+        if missing:
+            raise ValueError(f"systems missing {missing}")
+        return self

@@ -49,8 +49,8 @@ def rules(kb: KnowledgeBase) -> Iterator[RuleSite]:
     for r in st.bclc.rules:
         yield _site(f"staging.yaml: bclc.rules.{r.value}", "bclc", r.when, st.bclc.source)
     yield _site("staging.yaml: node_stations", "case", None, st.node_stations.source)
-    for i, c in enumerate(st.node_stations.conflicts):
-        yield _site(f"staging.yaml: node_stations.conflicts[{i}]", "case", None, c.source)
+    for i, sc in enumerate(st.node_stations.conflicts):
+        yield _site(f"staging.yaml: node_stations.conflicts[{i}]", "case", None, sc.source)
     yield _site("staging.yaml: node_confirmation", "case", None, st.node_confirmation.source)
     yield _site("plan.yaml: irae", "case", None, kb.plan.irae.source)
     for i, w in enumerate(st.warnings):
@@ -59,8 +59,8 @@ def rules(kb: KnowledgeBase) -> Iterator[RuleSite]:
         yield _site(f"contradictions.yaml: contradictions[{i}]", "tnm", k.when, k.source)
     for r in kb.plan.intent:
         yield _site(f"plan.yaml: intent.{r.value}", "plan", r.when, kb.plan.intent_source)
-    for i, c in enumerate(kb.plan.staging_checks):
-        yield _site(f"plan.yaml: staging_checks[{i}]", "plan", c.when, c.source)
+    for i, chk in enumerate(kb.plan.staging_checks):
+        yield _site(f"plan.yaml: staging_checks[{i}]", "plan", chk.when, chk.source)
     for i, w in enumerate(kb.plan.warnings):
         yield _site(f"plan.yaml: warnings[{i}]", "plan", w.when, w.source)
     for key, params in kb.scores.sections().items():

@@ -11,7 +11,16 @@ from fastapi import FastAPI
 
 from hepatoboard.knowledge.base import KnowledgeBase
 from hepatoboard.service import errors, openapi
-from hepatoboard.service.routers import assessments, audit, cases, health, knowledge, reports
+from hepatoboard.service.routers import (
+    assessments,
+    audit,
+    cases,
+    cds_hooks,
+    fhir,
+    health,
+    knowledge,
+    reports,
+)
 from hepatoboard.storage.db import make_engine, migrate, session_factory, start_checkpointer
 
 DESCRIPTION = (
@@ -42,8 +51,9 @@ def create_app(
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.kb = kb
-    for module in (health, assessments, cases, knowledge, audit, reports):
+    for module in (health, assessments, cases, knowledge, audit, reports, fhir, cds_hooks):
         app.include_router(module.router)
+    _cds(app)
     from hepatoboard.web import mount_ui
 
     mount_ui(app)
@@ -55,6 +65,24 @@ def create_app(
         gc.collect()
         gc.freeze()
     return app
+
+
+def _cds(app: FastAPI) -> None:
+    """CDS Hooks tenants, the JWT replay cache and CORS (``$HEPATOBOARD_CDS_CONFIG``)."""
+    from hepatoboard.cds.config import load_config
+    from hepatoboard.cds.trust import ReplayCache
+
+    app.state.cds = load_config()
+    app.state.replays = ReplayCache()
+    if app.state.cds.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(app.state.cds.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
 
 
 def app_from_env() -> FastAPI:
