@@ -93,8 +93,10 @@ def _confounding(ctx: Context, out: Facts) -> Facts:
     ev = Evaluator({**ctx.facts, **out}, ctx.kb.condition_exprs)
     verdict = ev(ctx.kb.conditions[CONFOUNDED_BY].when)
     out["liver_function_confounded"] = FactValue(verdict.value, tuple(sorted(verdict.missing)))
-    if verdict.value is not True:
-        return out  # confounding needs established obstruction; the scores stand as measured
+    drainage_unknown = verdict.value is None and verdict.missing == {"clinical.biliary_drained"}
+    if verdict.value is not True and not drainage_unknown:
+        return out  # no established obstruction: the scores stand as measured
+    out["liver_function_confounded"] = FactValue(True)
     for name in CONFOUNDED_FACTS:
         if out[name].known:
             out[name] = FactValue(None, ("clinical.biliary_drained",))
