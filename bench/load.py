@@ -65,11 +65,21 @@ def wrk(url: str, token: str, path: str, seconds: int, connections: int, tmp: st
     case_json = Path(tmp) / "case.json"
     case_json.write_text(json.dumps(CASE))
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
-         "-s", str(ROOT / "bench" / "preview.lua"), url + path],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "preview.lua"),
+            url + path,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
         env={"HB_CASE_JSON": str(case_json), "HB_TOKEN": token, "PATH": "/usr/bin:/bin"},
-    ).stdout  # fmt: skip
+    ).stdout
 
     def ms(label: str) -> float:
         line = next(x for x in out.splitlines() if x.strip().startswith(label))
@@ -78,8 +88,13 @@ def wrk(url: str, token: str, path: str, seconds: int, connections: int, tmp: st
 
     rps = float(next(x for x in out.splitlines() if x.startswith("Requests/sec")).split()[1])
     non2xx = [x for x in out.splitlines() if "Non-2xx" in x]
-    return {"requests": f"{seconds} s", "per_s": rps, "p50_ms": ms("50%"), "p99_ms": ms("99%"),
-            "statuses": non2xx[0].strip() if non2xx else "all 2xx"}  # fmt: skip
+    return {
+        "requests": f"{seconds} s",
+        "per_s": rps,
+        "p50_ms": ms("50%"),
+        "p99_ms": ms("99%"),
+        "statuses": non2xx[0].strip() if non2xx else "all 2xx",
+    }
 
 
 def main() -> None:
@@ -94,27 +109,37 @@ def main() -> None:
             asyncio.run(drive(server.url, token, "/assessments:preview", 100, 4))  # warm-up
             if shutil.which("wrk"):
                 rows = [
-                    (f"POST /assessments:preview (wrk, {c} conn, {workers} workers)",
-                     wrk(server.url, token, "/assessments:preview", 10, c, tmp))
+                    (
+                        f"POST /assessments:preview (wrk, {c} conn, {workers} workers)",
+                        wrk(server.url, token, "/assessments:preview", 10, c, tmp),
+                    )
                     for c in (2, 4, 8)
                 ] + [
-                    (f"POST /assessments (wrk, 4 conn, {workers} workers)",
-                     wrk(server.url, token, "/assessments", 10, 4, tmp)),
-                ]  # fmt: skip
+                    (
+                        f"POST /assessments (wrk, 4 conn, {workers} workers)",
+                        wrk(server.url, token, "/assessments", 10, 4, tmp),
+                    ),
+                ]
             else:
                 rows = [
-                ("POST /assessments:preview", asyncio.run(
-                    drive(server.url, token, "/assessments:preview", 3000, 8))),
-                ("POST /assessments (stored)", asyncio.run(
-                    drive(server.url, token, "/assessments", 1000, 8))),
-              ]  # fmt: skip
+                    (
+                        "POST /assessments:preview",
+                        asyncio.run(drive(server.url, token, "/assessments:preview", 3000, 8)),
+                    ),
+                    (
+                        "POST /assessments (stored)",
+                        asyncio.run(drive(server.url, token, "/assessments", 1000, 8)),
+                    ),
+                ]
         finally:
             server.stop()
     print("| endpoint | requests | throughput | p50 | p99 | statuses |")
     print("|---|---|---|---|---|---|")
     for name, r in rows:
-        print(f"| {name} | {r['requests']} | {r['per_s']:,.0f}/s | {r['p50_ms']:.1f} ms "
-              f"| {r['p99_ms']:.1f} ms | {r['statuses']} |")  # fmt: skip
+        print(
+            f"| {name} | {r['requests']} | {r['per_s']:,.0f}/s | {r['p50_ms']:.1f} ms "
+            f"| {r['p99_ms']:.1f} ms | {r['statuses']} |"
+        )
 
 
 if __name__ == "__main__":

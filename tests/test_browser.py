@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service_helpers import Server, make_token
-
 from conftest import case_file
+from service_helpers import Server, make_token
 
 CHROMIUM = os.environ.get("HEPATOBOARD_CHROMIUM", "/usr/bin/chromium")
 ARGS = [

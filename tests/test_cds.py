@@ -24,6 +24,7 @@ from hepatoboard.cds.prefetch import TEMPLATES
 from hepatoboard.cds.trust import ReplayCache, Untrusted, verify
 from hepatoboard.fhir.from_case import case_to_bundle
 from hepatoboard.intake import load_case_text, parse_case
+
 from service_helpers import Server, make_token
 
 ISS, SILENT_ISS = "https://ehr.example.org", "https://pilot.example.org"
@@ -45,10 +46,21 @@ def jwks(*keys) -> dict:
 
 def token(aud: str, *, key=RSA_KEY, alg="RS384", kid="rsa1", iss=ISS, headers=None, **claims):
     now = int(time.time())
-    body = {"iss": iss, "aud": aud, "iat": now, "exp": now + 120, "jti": str(uuid.uuid4()),
-            "sub": "client-app", **claims}  # fmt: skip
-    return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm=alg,
-                      headers={"kid": kid, "typ": "JWT", **(headers or {})})  # fmt: skip
+    body = {
+        "iss": iss,
+        "aud": aud,
+        "iat": now,
+        "exp": now + 120,
+        "jti": str(uuid.uuid4()),
+        "sub": "client-app",
+        **claims,
+    }
+    return jwt.encode(
+        {k: v for k, v in body.items() if v is not None},
+        key,
+        algorithm=alg,
+        headers={"kid": kid, "typ": "JWT", **(headers or {})},
+    )
 
 
 class Recorder(ThreadingHTTPServer):
@@ -96,8 +108,11 @@ def record(case) -> dict[str, dict]:
         if key == "patient":
             continue
         rtype = template.split("?")[0]
-        out[key] = {"resourceType": "Bundle", "type": "searchset",
-                    "entry": [{"resource": r} for r in by_type.get(rtype, [])]}  # fmt: skip
+        out[key] = {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [{"resource": r} for r in by_type.get(rtype, [])],
+        }
     return out
 
 
@@ -121,14 +136,23 @@ def cds(tmp_path_factory, fhir_server):
     base = f"{server.url}/cds-services"
     config = {
         "tenants": [
-            {"name": "hospital", "iss": ISS, "aud_base": base,
-             "jwks": jwks(jwk(RSA_KEY, "rsa1", "RS384"), jwk(EC_KEY, "ec1", "ES256")),
-             "fhir_servers": [fhir_server.url]},
-            {"name": "pilot", "iss": SILENT_ISS, "aud_base": base, "silent": True,
-             "jwks": jwks(jwk(RSA_KEY, "rsa1", "RS384"))},
+            {
+                "name": "hospital",
+                "iss": ISS,
+                "aud_base": base,
+                "jwks": jwks(jwk(RSA_KEY, "rsa1", "RS384"), jwk(EC_KEY, "ec1", "ES256")),
+                "fhir_servers": [fhir_server.url],
+            },
+            {
+                "name": "pilot",
+                "iss": SILENT_ISS,
+                "aud_base": base,
+                "silent": True,
+                "jwks": jwks(jwk(RSA_KEY, "rsa1", "RS384")),
+            },
         ],
         "cors_origins": ["https://ehr.example.org"],
-    }  # fmt: skip
+    }
     (tmp / "cds.json").write_text(json.dumps(config))
     old = os.environ.get("HEPATOBOARD_CDS_CONFIG")
     os.environ["HEPATOBOARD_CDS_CONFIG"] = str(tmp / "cds.json")
@@ -151,24 +175,32 @@ def call(cds, service: str, body: dict, *, iss=ISS, auth: str | None = None) -> 
 
 
 def hook_body(hook: str, prefetch=None, fhir_server=None, **context) -> dict:
-    body = {"hook": hook, "hookInstance": str(uuid.uuid4()),
-            "context": {"userId": "Practitioner/1", "patientId": "patient", **context}}  # fmt: skip
+    body = {
+        "hook": hook,
+        "hookInstance": str(uuid.uuid4()),
+        "context": {"userId": "Practitioner/1", "patientId": "patient", **context},
+    }
     if prefetch is not None:
         body["prefetch"] = prefetch
     if fhir_server is not None:
         body["fhirServer"] = fhir_server
-        body["fhirAuthorization"] = {"access_token": "ehr-token-123", "token_type": "Bearer",
-                                     "expires_in": 300, "scope": "patient/*.read",
-                                     "subject": "hepatoboard"}  # fmt: skip
+        body["fhirAuthorization"] = {
+            "access_token": "ehr-token-123",
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "scope": "patient/*.read",
+            "subject": "hepatoboard",
+        }
     return body
 
 
 def no_empty_values(value, top=True) -> bool:
     if isinstance(value, dict):
         return all(
-            (v == [] and top and k == "cards") or (v not in (None, "", [], {})
-             and no_empty_values(v, False)) for k, v in value.items()
-        )  # fmt: skip
+            (v == [] and top and k == "cards")
+            or (v not in (None, "", [], {}) and no_empty_values(v, False))
+            for k, v in value.items()
+        )
     if isinstance(value, list):
         return all(v not in (None, "", [], {}) and no_empty_values(v, False) for v in value)
     return True
@@ -209,8 +241,10 @@ def test_patient_view_with_full_prefetch(cds, fhir_server):
     assert info["summary"].startswith("BCLC C, TNM IVA: first choice Atezolizumab + bevacizumab")
     [link] = info["links"]
     assert link["type"] == "smart"
-    stored = httpx.get(f"{cds.url}/assessments/{link['appContext']}",
-                       headers={"Authorization": f"Bearer {cds.admin}"})  # fmt: skip
+    stored = httpx.get(
+        f"{cds.url}/assessments/{link['appContext']}",
+        headers={"Authorization": f"Bearer {cds.admin}"},
+    )
     assert stored.status_code == 200 and stored.json()["author"] == "cds:hospital"
     # nothing blocks a first-line option; node surgery waits for the surgeon's resectability call
     blocking = " ".join(str(c) for c in cards[1:])
@@ -226,8 +260,11 @@ def test_patient_view_with_partial_prefetch_queries_the_fhir_server(cds, fhir_se
     partial = {**rec, "observations": None}
     del partial["procedures"]
     before = len(fhir_server.hits)
-    r = call(cds, "hepatoboard-patient-view",
-             hook_body("patient-view", partial, fhir_server.url + "/fhir"))  # fmt: skip
+    r = call(
+        cds,
+        "hepatoboard-patient-view",
+        hook_body("patient-view", partial, fhir_server.url + "/fhir"),
+    )
     assert r.status_code == 200, r.text
     asked = fhir_server.hits[before:]
     assert sorted(p for p, _ in asked) == [
@@ -245,8 +282,9 @@ def test_patient_view_with_partial_prefetch_queries_the_fhir_server(cds, fhir_se
 def test_patient_view_without_prefetch_reads_everything_from_the_fhir_server(cds, fhir_server):
     serve_record(fhir_server, record(seed_case()))
     before = len(fhir_server.hits)
-    r = call(cds, "hepatoboard-patient-view",
-             hook_body("patient-view", None, fhir_server.url + "/fhir"))  # fmt: skip
+    r = call(
+        cds, "hepatoboard-patient-view", hook_body("patient-view", None, fhir_server.url + "/fhir")
+    )
     assert r.status_code == 200, r.text
     assert len(fhir_server.hits) - before == len(TEMPLATES)
     assert check_cards(r.json())[0]["summary"].startswith("BCLC C, TNM IVA")
@@ -260,15 +298,17 @@ def test_missing_data_without_a_fhir_server_is_412(cds):
 
 
 def test_a_fhir_server_not_on_the_tenant_list_is_not_queried(cds):
-    r = call(cds, "hepatoboard-patient-view",
-             hook_body("patient-view", None, "http://127.0.0.2:9/fhir"))  # fmt: skip
+    r = call(
+        cds, "hepatoboard-patient-view", hook_body("patient-view", None, "http://127.0.0.2:9/fhir")
+    )
     assert r.status_code == 412
 
 
 def test_a_patient_without_hcc_gets_no_cards(cds):
     rec = record(seed_case())
-    rec["conditions"]["entry"] = [e for e in rec["conditions"]["entry"]
-                                  if e["resource"]["id"] != "hcc"]  # fmt: skip
+    rec["conditions"]["entry"] = [
+        e for e in rec["conditions"]["entry"] if e["resource"]["id"] != "hcc"
+    ]
     r = call(cds, "hepatoboard-patient-view", hook_body("patient-view", rec))
     assert r.status_code == 200 and r.json() == {"cards": []}
 
@@ -284,11 +324,18 @@ def test_bad_record_data_is_422_naming_the_resource(cds):
 
 
 def test_silent_mode_computes_and_audits_but_shows_no_cards(cds):
-    r = call(cds, "hepatoboard-patient-view", hook_body("patient-view", record(seed_case())),
-             iss=SILENT_ISS)  # fmt: skip
+    r = call(
+        cds,
+        "hepatoboard-patient-view",
+        hook_body("patient-view", record(seed_case())),
+        iss=SILENT_ISS,
+    )
     assert r.status_code == 200 and r.json() == {"cards": []}
-    audit = httpx.get(f"{cds.url}/audit", params={"actor": "cds:pilot"},
-                      headers={"Authorization": f"Bearer {cds.admin}"}).json()  # fmt: skip
+    audit = httpx.get(
+        f"{cds.url}/audit",
+        params={"actor": "cds:pilot"},
+        headers={"Authorization": f"Bearer {cds.admin}"},
+    ).json()
     assert audit["events"][0]["outcome"] == "silent"
 
 
@@ -335,10 +382,19 @@ def test_order_sign_for_an_eligible_regimen_answers_no_card(cds):
 def test_feedback_is_stored_in_the_audit_log(cds):
     url = f"{cds.url}/cds-services/hepatoboard-order-sign/feedback"
     card = str(uuid.uuid4())
-    body = {"feedback": [{"card": card, "outcome": "overridden",
-                          "overrideReason": {"reason": {"code": "board_decision"},
-                                             "userComment": "free text is not stored"},
-                          "outcomeTimestamp": dt.datetime.now(dt.UTC).isoformat()}]}  # fmt: skip
+    body = {
+        "feedback": [
+            {
+                "card": card,
+                "outcome": "overridden",
+                "overrideReason": {
+                    "reason": {"code": "board_decision"},
+                    "userComment": "free text is not stored",
+                },
+                "outcomeTimestamp": dt.datetime.now(dt.UTC).isoformat(),
+            }
+        ]
+    }
     r = httpx.post(url, json=body, headers={"Authorization": f"Bearer {token(url)}"})
     assert r.status_code == 200
     events = httpx.get(
@@ -370,14 +426,19 @@ def test_cors_allows_only_the_configured_origin(cds):
 
 def test_fhir_assess_endpoint(cds):
     bundle = case_to_bundle(seed_case())
-    r = httpx.post(f"{cds.url}/fhir/assess", json=bundle,
-                   headers={"Authorization": f"Bearer {cds.admin}"}, timeout=60)  # fmt: skip
+    r = httpx.post(
+        f"{cds.url}/fhir/assess",
+        json=bundle,
+        headers={"Authorization": f"Bearer {cds.admin}"},
+        timeout=60,
+    )
     assert r.status_code == 200, r.text
     assert r.json()["assessment"]["staging"]["bclc"]["stage"] == "C"
     bad = copy.deepcopy(bundle)
     bad["entry"][0]["resource"]["resourceType"] = "Patinet"
-    r = httpx.post(f"{cds.url}/fhir/assess", json=bad,
-                   headers={"Authorization": f"Bearer {cds.admin}"})  # fmt: skip
+    r = httpx.post(
+        f"{cds.url}/fhir/assess", json=bad, headers={"Authorization": f"Bearer {cds.admin}"}
+    )
     assert r.status_code == 422
     assert r.json()["detail"][0]["field"] == "Patinet/patient.resourceType"
 
@@ -389,10 +450,19 @@ AUD = "https://cds.example.org/cds-services/hepatoboard-patient-view"
 
 @pytest.fixture
 def config(fhir_server) -> CdsConfig:
-    return CdsConfig.model_validate({"tenants": [
-        {"name": "h", "iss": ISS, "aud_base": "https://cds.example.org/cds-services",
-         "jwks": jwks(jwk(RSA_KEY, "rsa1", "RS384"), jwk(EC_KEY, "ec1", "ES256")),
-         "jku": [fhir_server.url + "/jwks.json"]}]})  # fmt: skip
+    return CdsConfig.model_validate(
+        {
+            "tenants": [
+                {
+                    "name": "h",
+                    "iss": ISS,
+                    "aud_base": "https://cds.example.org/cds-services",
+                    "jwks": jwks(jwk(RSA_KEY, "rsa1", "RS384"), jwk(EC_KEY, "ec1", "ES256")),
+                    "jku": [fhir_server.url + "/jwks.json"],
+                }
+            ]
+        }
+    )
 
 
 def accept(config, tok) -> dict:
@@ -420,8 +490,7 @@ def test_wrong_algorithms_are_rejected(config):
     assert "alg 'RS512'" in reject(config, token(AUD, alg="RS512"))
     # an RS384 header over the EC key's kid: the key does not fit the algorithm
     assert "token rejected" in reject(config, token(AUD, key=RSA_KEY, alg="RS384", kid="ec1"))
-    unsigned = jwt.encode({"iss": ISS, "aud": AUD}, None, algorithm="none",
-                          headers={"kid": "rsa1"})  # fmt: skip
+    unsigned = jwt.encode({"iss": ISS, "aud": AUD}, None, algorithm="none", headers={"kid": "rsa1"})
     assert "alg 'none'" in reject(config, unsigned)
 
 
@@ -447,11 +516,21 @@ def test_a_replayed_jti_is_rejected(config):
 def test_keys_come_only_from_an_allow_listed_jku(config, fhir_server):
     fhir_server.routes["/jwks.json"] = jwks(jwk(OTHER_KEY, "rotated", "RS256"))
     before = len(fhir_server.hits)
-    good = token(AUD, key=OTHER_KEY, alg="RS256", kid="rotated",
-                 headers={"jku": fhir_server.url + "/jwks.json"})  # fmt: skip
+    good = token(
+        AUD,
+        key=OTHER_KEY,
+        alg="RS256",
+        kid="rotated",
+        headers={"jku": fhir_server.url + "/jwks.json"},
+    )
     assert accept(config, good)["iss"] == ISS
     assert len(fhir_server.hits) == before + 1
-    evil = token(AUD, key=OTHER_KEY, alg="RS256", kid="rotated",
-                 headers={"jku": fhir_server.url + "/evil-jwks.json"})  # fmt: skip
+    evil = token(
+        AUD,
+        key=OTHER_KEY,
+        alg="RS256",
+        kid="rotated",
+        headers={"jku": fhir_server.url + "/evil-jwks.json"},
+    )
     assert "allow-list" in reject(config, evil)
     assert len(fhir_server.hits) == before + 1  # the unlisted jku was never fetched

@@ -59,8 +59,13 @@ def test_shipped_example_bundles_read_as_the_example_cases(name):
 
 
 def obs(rid, system, code, **value):
-    return {"resourceType": "Observation", "id": rid, "status": "final",
-            "code": {"coding": [{"system": system, "code": code}]}, **value}  # fmt: skip
+    return {
+        "resourceType": "Observation",
+        "id": rid,
+        "status": "final",
+        "code": {"coding": [{"system": system, "code": code}]},
+        **value,
+    }
 
 
 def qty(value, code):
@@ -72,41 +77,83 @@ def ehr_bundle() -> dict:
     bilirubin, two single-drug MedicationStatements started the same day."""
     entries = [
         {"resourceType": "Patient", "id": "p1", "gender": "male", "birthDate": "1958-03-01"},
-        {"resourceType": "Condition", "id": "hcc", "code": {"coding": [{"system": ICD10,
-         "code": "C22.0"}]}},
-        {"resourceType": "Condition", "id": "node", "code": {"coding": [{"system": ICD10,
-         "code": "C77.2"}]}, "bodySite": [{"coding": [{"system": SNOMED, "code": "245288002"}]}]},
-        {"resourceType": "Condition", "id": "tx", "code": {"coding": [{"system": ICD10,
-         "code": "Z94.4"}]}},
+        {
+            "resourceType": "Condition",
+            "id": "hcc",
+            "code": {"coding": [{"system": ICD10, "code": "C22.0"}]},
+        },
+        {
+            "resourceType": "Condition",
+            "id": "node",
+            "code": {"coding": [{"system": ICD10, "code": "C77.2"}]},
+            "bodySite": [{"coding": [{"system": SNOMED, "code": "245288002"}]}],
+        },
+        {
+            "resourceType": "Condition",
+            "id": "tx",
+            "code": {"coding": [{"system": ICD10, "code": "Z94.4"}]},
+        },
         obs("bili", LOINC, "14631-6", **qty(22, "umol/L"), effectiveDateTime="2026-11-01"),
         obs("bili-old", LOINC, "1975-2", **qty(3.0, "mg/dL"), effectiveDateTime="2026-06-01"),
         obs("alb", LOINC, "1751-7", **qty(36, "g/L"), effectiveDateTime="2026-11-01"),
         obs("inr", LOINC, "6301-6", valueQuantity={"value": 1.1}),
         obs("plt", LOINC, "777-3", **qty(150, "10*3/uL")),
         obs("ecog", LOINC, "89247-1", valueInteger=1),
-        obs("m", LOINC, "21907-1", valueCodeableConcept={"coding": [{
-            "system": "http://cancerstaging.org", "code": "cM0"}]}),
-        obs("t", LOINC, "21905-5", valueCodeableConcept={"coding": [{
-            "system": "http://cancerstaging.org", "code": "cT3"}]}),
-        {"resourceType": "Procedure", "id": "egd", "status": "completed",
-         "code": {"coding": [{"system": SNOMED, "code": "76009000"}]},
-         "performedDateTime": "2026-10-01"},
-        {"resourceType": "MedicationStatement", "id": "atezo", "status": "completed",
-         "effectiveDateTime": "2025-01-10", "subject": {"reference": "Patient/p1"},
-         "medicationCodeableConcept": {"coding": [{
-             "system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1792776"}]}},
-        {"resourceType": "MedicationStatement", "id": "bev", "status": "completed",
-         "effectiveDateTime": "2025-01-10", "subject": {"reference": "Patient/p1"},
-         "medicationCodeableConcept": {"coding": [{
-             "system": "http://www.whocc.no/atc", "code": "L01FG01"}]}},
-        {"resourceType": "Encounter", "id": "enc", "status": "finished",
-         "class": {"code": "AMB"}},
-    ]  # fmt: skip
+        obs(
+            "m",
+            LOINC,
+            "21907-1",
+            valueCodeableConcept={
+                "coding": [{"system": "http://cancerstaging.org", "code": "cM0"}]
+            },
+        ),
+        obs(
+            "t",
+            LOINC,
+            "21905-5",
+            valueCodeableConcept={
+                "coding": [{"system": "http://cancerstaging.org", "code": "cT3"}]
+            },
+        ),
+        {
+            "resourceType": "Procedure",
+            "id": "egd",
+            "status": "completed",
+            "code": {"coding": [{"system": SNOMED, "code": "76009000"}]},
+            "performedDateTime": "2026-10-01",
+        },
+        {
+            "resourceType": "MedicationStatement",
+            "id": "atezo",
+            "status": "completed",
+            "effectiveDateTime": "2025-01-10",
+            "subject": {"reference": "Patient/p1"},
+            "medicationCodeableConcept": {
+                "coding": [
+                    {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1792776"}
+                ]
+            },
+        },
+        {
+            "resourceType": "MedicationStatement",
+            "id": "bev",
+            "status": "completed",
+            "effectiveDateTime": "2025-01-10",
+            "subject": {"reference": "Patient/p1"},
+            "medicationCodeableConcept": {
+                "coding": [{"system": "http://www.whocc.no/atc", "code": "L01FG01"}]
+            },
+        },
+        {"resourceType": "Encounter", "id": "enc", "status": "finished", "class": {"code": "AMB"}},
+    ]
     for r in entries:
         if r["resourceType"] in ("Condition", "Procedure", "Observation"):
             r["subject"] = {"reference": "Patient/p1"}
-    return {"resourceType": "Bundle", "type": "collection",
-            "entry": [{"resource": r} for r in entries]}  # fmt: skip
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in entries],
+    }
 
 
 def test_an_ehr_style_bundle_maps_codes_units_and_regimens():
@@ -203,8 +250,10 @@ def test_the_assessment_bundle_uses_mcode_profiles_and_snomed_staging():
     assert bclc["valueCodeableConcept"]["text"] == "BCLC C"
     plan = res["plan"]
     assert plan["intent"] == "proposal"
-    statuses = {a["detail"]["code"]["coding"][0]["code"]: a["detail"]["statusReason"]["coding"][0]
-                ["code"] for a in plan["activity"]}  # fmt: skip
+    statuses = {
+        a["detail"]["code"]["coding"][0]["code"]: a["detail"]["statusReason"]["coding"][0]["code"]
+        for a in plan["activity"]
+    }
     assert statuses["atezolizumab_bevacizumab"] == "recommended"
     assert statuses["regorafenib"] == "not_eligible"
     assert res["score-child-pugh-class"]["valueString"] == "A"
@@ -245,7 +294,10 @@ def test_cli_fhir_import_prints_the_case_and_assess_format_fhir(tmp_path):
     out = subprocess.run([EXE, "fhir", "import", str(bad)], capture_output=True, text=True)
     assert out.returncode == 2 and "Observation/alb.valueQuantity.code" in out.stderr
     case_file = resources.files("hepatoboard.examples").joinpath("seed-father.yaml")
-    out = subprocess.run([EXE, "assess", str(case_file), "--format", "fhir", "--as-of",
-                          "2026-11-25"], capture_output=True, text=True)  # fmt: skip
+    out = subprocess.run(
+        [EXE, "assess", str(case_file), "--format", "fhir", "--as-of", "2026-11-25"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["resourceType"] == "Bundle"

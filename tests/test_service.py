@@ -16,9 +16,8 @@ import httpx
 import pytest
 import yaml
 
-from service_helpers import EXE, Server, make_token
-
 from conftest import case_file
+from service_helpers import EXE, Server, make_token
 
 PG_URL = os.environ.get("HEPATOBOARD_TEST_POSTGRES_URL")
 SEED = json.loads(json.dumps(yaml.safe_load(case_file("seed-father").read_text()), default=str))

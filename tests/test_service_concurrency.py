@@ -16,9 +16,9 @@ import pytest
 import uvicorn
 
 from hepatoboard.service.routers import assessments
-from service_helpers import free_port, make_token
 
 from conftest import case_file
+from service_helpers import free_port, make_token
 
 
 @pytest.fixture

@@ -18,9 +18,10 @@ from hepatoboard.criteria.evaluate import Evaluator, FactValue, case_fields
 from hepatoboard.facts import derive_facts
 from hepatoboard.intake import check_as_of
 from hepatoboard.knowledge.base import KnowledgeBase
-from hepatoboard.knowledge.schema import Warning_
+from hepatoboard.knowledge.schema import AvailabilitySite, Warning_
+from hepatoboard.planning import availability as av
 from hepatoboard.planning import plan as make_plan
-from hepatoboard.planning.result import ACTIVE, PlanResult
+from hepatoboard.planning.result import ACTIVE, Decision, PlanResult
 from hepatoboard.staging import StagingResult, stage
 
 DEFAULT_PROFILE = "international"
@@ -62,6 +63,17 @@ def resolve_profile(case: Case, profile: str | None, kb: KnowledgeBase) -> str:
     return name
 
 
+def resolve_site(site: str | None, kb: KnowledgeBase) -> AvailabilitySite | None:
+    """The availability profile named ``site`` (``None``: no site configured)."""
+    if site is None:
+        return None
+    if site not in kb.availability:
+        raise CaseError(
+            [Problem("site", f"unknown site '{site}'; accepted: {', '.join(kb.availability)}")]
+        )
+    return kb.availability[site]
+
+
 def _default_kb() -> KnowledgeBase:
     from hepatoboard.knowledge.load import default_knowledge
 
@@ -75,12 +87,16 @@ def assess(
     as_of: dt.date | None = None,
     kb: KnowledgeBase | None = None,
     with_prognosis: bool = True,
+    site: str | None = None,
 ) -> out.Assessment:
     """Assess one case. ``as_of`` (default today) is the date "within 6 months" rules and the
-    case's dates are measured against; a case dated after it is rejected by the intake."""
+    case's dates are measured against; a case dated after it is rejected by the intake.
+    ``site`` names an availability profile (``knowledge/data/availability/``): it adds badges
+    and an available-alternatives ranking, never a change of status."""
     kb = kb or _default_kb()
     as_of = check_as_of(as_of)
     profile_name = resolve_profile(case, profile, kb)
+    site_profile = resolve_site(site, kb)
     facts = derive_facts(case, kb, as_of)
     missing = MissingTracker()
     scores = _scores(facts, kb, missing)
@@ -90,7 +106,7 @@ def assess(
     for f, blocks in pr.missing.items():
         for b in blocks:
             missing.add([f], b)
-    plan_out = _plan(pr, facts, kb)
+    plan_out = _plan(pr, facts, kb, site_profile)
     prognosis = None
     if with_prognosis:
         from hepatoboard.prognosis import predict
@@ -105,6 +121,7 @@ def assess(
         staging=_staging(st, facts, kb, missing),
         plan=plan_out,
         prognosis=prognosis,
+        response=_response(facts, kb, case, missing),
         missing_data=missing.items(),
         warnings=warnings(facts, kb),
         limitations=list(kb.plan.limitations),
@@ -139,6 +156,7 @@ def _scores(facts: dict[str, FactValue], kb: KnowledgeBase, missing: MissingTrac
         missing.add(facts[key].missing, f"scores.meld.{key}")
     k = kb.scores
     albi_raw = v["albi_score"]
+    tbs = v["tumour_burden_score"]
     inputs = SCORE_INPUTS
     return out.Scores(
         child_pugh=out.ChildPughOut(points=v["child_pugh_points"], class_=v["child_pugh_class"]),
@@ -152,7 +170,26 @@ def _scores(facts: dict[str, FactValue], kb: KnowledgeBase, missing: MissingTrac
         creatinine_clearance_ml_min=v["creatinine_clearance_ml_min"],
         confounded=_confounded(v, k.albi.display_decimals),
         inputs={name: v[name] for name in inputs},
+        hcc=_hcc_scores(facts, kb, missing),
+        tumour_burden_score=None if tbs is None else round(tbs, k.tumour_burden.display_decimals),
     )
+
+
+def _hcc_scores(
+    facts: dict[str, FactValue], kb: KnowledgeBase, missing: MissingTracker
+) -> dict[str, out.HccScoreOut]:
+    """The point scores of ``scores.yaml`` (null, with the missing fields, when unknown)."""
+    result = {}
+    for name, ps in kb.scores.point_scores.items():
+        pts = facts[f"{name}_points"]
+        group_fact = "okuda_stage" if name == "okuda" else f"{name}_group"
+        group = facts[group_fact].value if group_fact in facts else None
+        missing.add(pts.missing, f"scores.hcc.{name}")
+        result[name] = out.HccScoreOut(
+            label=ps.label, points=pts.value, group=group, version=ps.version
+        )
+    missing.add(facts["tumour_burden_score"].missing, "scores.tumour_burden_score")
+    return result
 
 
 def _confounded(v: dict[str, Any], decimals: int) -> out.ConfoundedOut | None:
@@ -209,39 +246,139 @@ def _staging(
             largest_short_axis_mm=v["largest_node_mm"],
             indeterminate=v["indeterminate_node_stations"] or [],
         ),
+        transplant_criteria=_transplant(facts, kb, missing),
     )
 
 
-def _plan(pr: PlanResult, facts: dict[str, FactValue], kb: KnowledgeBase) -> out.Plan:
-    next_line = facts["next_line"].value
-    options = []
-    for d in pr.decisions:
-        o = kb.options[d.option_id]
-        options.append(
-            out.PlanOption(
-                id=o.id,
-                name=o.name,
-                modality=o.modality,
-                systemic=o.systemic,
-                line=next_line if o.systemic else None,
-                status=d.status,
-                reasons=d.reasons,
-                contraindications=d.contraindications,
-                cautions=d.cautions,
-                missing=d.missing,
-                could_be=d.could_be,
-                evidence=list(o.evidence),
-                status_sources=d.status_sources,
-                positions={p.source: p.position for p in o.positions},
-                position_notes=[p.model_dump(exclude_none=True) for p in o.positions],
-                checks=d.checks,
-                dose_notes=list(o.dose_notes),
-                monitoring=list(o.monitoring),
-                outcomes=[x.model_dump() for x in o.outcomes],
-                declined=d.declined,
-                to_clarify=d.to_clarify,
-            )
+TRANSPLANT_CRITERIA = {"milan": "within_milan", "ucsf": "within_ucsf", "up_to_7": "within_up_to_7"}
+
+
+def _transplant(
+    facts: dict[str, FactValue], kb: KnowledgeBase, missing: MissingTracker
+) -> out.TransplantCriteriaOut:
+    """Milan, UCSF and up-to-7 (``conditions.yaml``), each true, false or unknown."""
+    ev = Evaluator(facts, kb.condition_exprs)
+    values: dict[str, bool | None] = {}
+    reasons = []
+    for key, cond in TRANSPLANT_CRITERIA.items():
+        o = ev(kb.conditions[cond].when)
+        values[key] = o.value
+        if o.value is None:
+            missing.add(o.missing, f"staging.transplant_criteria.{key}")
+    if ev.truth(kb.conditions["no_extrahepatic_or_macrovascular"].when) is False:
+        reasons.append(
+            "nodal or distant spread, or macrovascular invasion: outside every criterion"
         )
+    return out.TransplantCriteriaOut(**values, reasons=reasons)
+
+
+def _response(
+    facts: dict[str, FactValue], kb: KnowledgeBase, case: Case, missing: MissingTracker
+) -> out.ResponseOut:
+    """RECIST 1.1, mRECIST, iRECIST and the AFP response of the imaging series."""
+    from hepatoboard.facts.response import computed_responses, target_notes
+
+    studies = case.imaging or []
+    if not facts["response_assessable"].value:
+        missing.add(["imaging"], "response")
+        note = "a baseline and at least one follow-up imaging study are needed"
+        return out.ResponseOut(assessable=False if studies else None, notes=[note])
+    got = computed_responses(facts, kb)
+    for name, c in got.items():
+        if c.value is None:
+            missing.add(c.missing, f"response.{name}")
+    afp = Evaluator(facts, kb.condition_exprs)(kb.response.afp_response.when)
+    change = facts["recist_change_from_baseline_pct"].value
+    afp_pct = facts["afp_change_pct"].value
+    return out.ResponseOut(
+        assessable=True,
+        baseline_date=studies[0].date.isoformat(),
+        latest_date=studies[-1].date.isoformat(),
+        recist=got["recist"].value,
+        mrecist=got["mrecist"].value,
+        irecist=got["irecist"].value,
+        afp_response=afp.value,
+        afp_change_pct=None if afp_pct is None else round(afp_pct, 1),
+        recist_change_from_baseline_pct=None if change is None else round(change, 1),
+        reasons={name: c.reasons for name, c in got.items() if c.value is not None},
+        notes=target_notes(studies, kb),
+    )
+
+
+def _availability(d: Decision, site: AvailabilitySite | None) -> out.AvailabilityOut:
+    entry = av.entry_for(site, d.option_id)
+    b = av.badge(entry)
+    if entry is None:
+        return out.AvailabilityOut(badge=b, label=av.LABELS[b])
+    return out.AvailabilityOut(
+        badge=b,
+        label=av.LABELS[b],
+        registered=entry.registered,
+        reimbursed=entry.reimbursed,
+        source=list(entry.source),
+        checked=entry.checked.isoformat(),
+        note=entry.note,
+    )
+
+
+def _plan_availability(pr: PlanResult, site: AvailabilitySite | None) -> out.PlanAvailability:
+    return out.PlanAvailability(
+        site=None if site is None else site.site,
+        name=None if site is None else site.name,
+        description=None if site is None else site.description,
+        guideline_ranking=av.guideline_ranking(pr.decisions),
+        available_ranking=None if site is None else av.available_ranking(pr.decisions, site),
+    )
+
+
+def _option(
+    d: Decision, kb: KnowledgeBase, next_line: int | None, site: AvailabilitySite | None
+) -> out.PlanOption:
+    o = kb.options[d.option_id]
+    return out.PlanOption(
+        id=o.id,
+        name=o.name,
+        modality=o.modality,
+        systemic=o.systemic,
+        line=next_line if o.systemic else None,
+        status=d.status,
+        reasons=d.reasons,
+        contraindications=d.contraindications,
+        cautions=d.cautions,
+        missing=d.missing,
+        could_be=d.could_be,
+        evidence=list(o.evidence),
+        status_sources=d.status_sources,
+        positions={p.source: p.position for p in o.positions},
+        position_notes=[p.model_dump(exclude_none=True) for p in o.positions],
+        checks=d.checks,
+        dose_notes=d.dose_notes,
+        monitoring=list(o.monitoring),
+        outcomes=[x.model_dump() for x in o.outcomes],
+        declined=d.declined,
+        to_clarify=d.to_clarify,
+        interactions=[
+            out.InteractionOut(
+                id=h.id,
+                medication_class=h.medication_class,
+                severity=h.severity,
+                text=h.text,
+                source=h.source,
+            )
+            for h in d.interactions
+        ],
+        availability=_availability(d, site),
+    )
+
+
+def _plan(
+    pr: PlanResult,
+    facts: dict[str, FactValue],
+    kb: KnowledgeBase,
+    site: AvailabilitySite | None = None,
+) -> out.Plan:
+    next_line = facts["next_line"].value
+    options = [_option(d, kb, next_line, site) for d in pr.decisions]
     names: dict[str, Any] = {m.id: m for m in kb.supportive}
     return out.Plan(
         intent=pr.intent.value,
@@ -276,4 +413,5 @@ def _plan(pr: PlanResult, facts: dict[str, FactValue], kb: KnowledgeBase) -> out
             )
             for oid in pr.disagreements
         ],
+        availability=_plan_availability(pr, site),
     )

@@ -34,9 +34,10 @@ def _resources(value: Any) -> list[dict[str, Any]]:
         return [
             e["resource"]
             for e in value.get("entry") or []
-            if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+            if isinstance(e, dict)
+            and isinstance(e.get("resource"), dict)
             and e["resource"].get("resourceType") != "OperationOutcome"
-        ]  # fmt: skip
+        ]
     return [value]
 
 

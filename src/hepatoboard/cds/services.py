@@ -70,7 +70,10 @@ class HookResult:
 
 
 def read_record(
-    body: dict[str, Any], allowed_servers: list[str] | None, kb: KnowledgeBase
+    body: dict[str, Any],
+    allowed_servers: list[str] | None,
+    kb: KnowledgeBase,
+    site: str | None = None,
 ) -> HookResult:
     """The patient's case and assessment (cards still empty); ``case`` None: not an HCC record.
     Raises DataUnavailable (412) or CaseError (422)."""
@@ -81,7 +84,7 @@ def read_record(
         if [p.path for p in exc.problems] == [NO_HCC]:
             return HookResult([], None, None, None, queried)
         raise
-    doc = assess(case, kb=kb).to_json_dict()
+    doc = assess(case, kb=kb, site=site).to_json_dict()
     return HookResult([], case, doc, report, queried)
 
 

@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from hepatoboard.cli.common import AsOfOption, ProfileOption, fail, parse_date, print_case_error
+from hepatoboard.cli.common import (
+    AsOfOption,
+    ProfileOption,
+    SiteOption,
+    check_site,
+    fail,
+    parse_date,
+    print_case_error,
+)
 
 
 class Format(enum.StrEnum):
@@ -30,6 +38,7 @@ def assess(
     ] = Format.text,
     profile: ProfileOption = None,
     as_of: AsOfOption = None,
+    site: SiteOption = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="draw the survival curves to this .png or .svg file"),
@@ -38,6 +47,7 @@ def assess(
     """Assess one or more cases: scores, staging, plan, prognosis. Exit code 2 if any case is
     invalid (the other cases are still assessed)."""
     date = parse_date(as_of)
+    check_site(site)
     if plot is not None:
         _check_plot_path(plot)
     from hepatoboard.contracts.errors import CaseError
@@ -48,7 +58,7 @@ def assess(
     for i, path in enumerate(cases):
         try:
             case = load_case_file(path, as_of=date)
-            result = run(case, profile=profile, as_of=date)
+            result = run(case, profile=profile, as_of=date, site=site)
         except CaseError as exc:
             failed = True
             print_case_error(exc, path)

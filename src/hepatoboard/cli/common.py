@@ -22,6 +22,14 @@ AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="assessment date YYYY-MM-DD, not after today (default: today)"),
 ]
+SiteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--site",
+        help="availability profile (e.g. vn, cn: badges and an available-alternatives ranking; "
+        "never changes a status)",
+    ),
+]
 DbOption = Annotated[
     str | None,
     typer.Option("--database", help="database URL (default: $HEPATOBOARD_DATABASE_URL or SQLite)"),
@@ -49,6 +57,17 @@ def parse_date(value: str | None) -> dt.date | None:
         return check_as_of(date)
     except CaseError as exc:
         fail(f"--as-of: {exc.problems[0].message}")
+
+
+def check_site(site: str | None) -> None:
+    """``--site`` must name an availability profile; a one-line error and exit 2 otherwise."""
+    if site is None:
+        return
+    from hepatoboard.knowledge.load import default_knowledge
+
+    sites = default_knowledge().availability
+    if site not in sites:
+        fail(f"--site: unknown site '{site}'; use one of: {', '.join(sites)}")
 
 
 def print_case_error(exc: CaseError, path: object) -> None:

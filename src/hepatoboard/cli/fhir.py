@@ -11,8 +11,9 @@ import typer
 
 from hepatoboard.cli.common import AsOfOption, fail, parse_date, print_case_error
 
-app = typer.Typer(help="FHIR R4: import a Bundle as a case, export a case as a Bundle.",
-                  no_args_is_help=True)  # fmt: skip
+app = typer.Typer(
+    help="FHIR R4: import a Bundle as a case, export a case as a Bundle.", no_args_is_help=True
+)
 
 
 def _read_json(path: Path) -> object:

@@ -13,7 +13,15 @@ from typing import Annotated
 
 import typer
 
-from hepatoboard.cli.common import AsOfOption, ProfileOption, fail, parse_date, print_case_error
+from hepatoboard.cli.common import (
+    AsOfOption,
+    ProfileOption,
+    SiteOption,
+    check_site,
+    fail,
+    parse_date,
+    print_case_error,
+)
 
 
 class Audience(enum.StrEnum):
@@ -37,6 +45,7 @@ def report(
     ] = Path("report.pdf"),
     profile: ProfileOption = None,
     as_of: AsOfOption = None,
+    site: SiteOption = None,
 ) -> None:
     """Write the family (English or Vietnamese) or clinician report of one case to PDF or HTML.
     Exit code 2 if the case is invalid (one line per problem on stderr)."""
@@ -46,13 +55,14 @@ def report(
     if not out.parent.exists():
         fail(f"--out: folder '{out.parent}' does not exist")
     date = parse_date(as_of)
+    check_site(site)
     from hepatoboard.contracts.errors import CaseError
     from hepatoboard.intake import load_case_file
     from hepatoboard.pipeline import assess
 
     try:
         loaded = load_case_file(case, as_of=date)
-        document = assess(loaded, profile=profile, as_of=date).to_json_dict()
+        document = assess(loaded, profile=profile, as_of=date, site=site).to_json_dict()
     except CaseError as exc:
         print_case_error(exc, case)
         raise typer.Exit(2) from None

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hepatoboard.cli.common import DbOption
+from hepatoboard.cli.common import DbOption, SiteOption, check_site
 
 
 def serve(
@@ -17,6 +17,7 @@ def serve(
         bool, typer.Option("--demo", help="create a first token if none exists and load examples")
     ] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
+    site: SiteOption = None,
 ) -> None:
     """Run the web service (OpenAPI docs at /docs, clinician pages at /ui/)."""
     import logging
@@ -24,11 +25,14 @@ def serve(
 
     import uvicorn
 
-    from hepatoboard.service.app import create_app
+    from hepatoboard.service.app import ENV_SITE, create_app
     from hepatoboard.storage.db import ENV_URL, default_url
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    check_site(site)
     os.environ[ENV_URL] = database or default_url()
+    if site is not None:
+        os.environ[ENV_SITE] = site
     application = create_app(None)  # migrates the schema once, before any worker starts
     if demo:
         _demo_setup(application, host, port)
@@ -70,7 +74,9 @@ def _demo_setup(application: Any, host: str, port: int) -> None:
             repo.save_assessment(
                 session,
                 case_json=case.model_dump(mode="json", exclude_none=True),
-                result_json=assess(case, kb=application.state.kb).to_json_dict(),
+                result_json=assess(
+                    case, kb=application.state.kb, site=application.state.site
+                ).to_json_dict(),
                 author="demo-loader",
             )
             loaded += 1

@@ -52,6 +52,15 @@ class ConfoundedOut(_Out):
     albi_score: float | None = None
 
 
+class HccScoreOut(_Out):
+    """One HCC prognostic score (``scores.yaml: point_scores``); null when an input is unknown."""
+
+    label: str
+    points: int | None = None
+    group: str | None = None
+    version: str
+
+
 class Scores(_Out):
     child_pugh: ChildPughOut
     albi: AlbiOut
@@ -69,6 +78,13 @@ class Scores(_Out):
     )
     inputs: dict[str, Any] = Field(
         default_factory=dict, description="the values the scores used, in canonical units"
+    )
+    hcc: dict[str, HccScoreOut] = Field(
+        default_factory=dict,
+        description="CLIP, Okuda, LCSGJ stage, JIS, HAP, mHAP-II, ALBI-TAE, CRAFITY",
+    )
+    tumour_burden_score: float | None = Field(
+        default=None, description="sqrt(largest cm^2 + number^2), 2 dp (null when unknown)"
     )
 
 
@@ -99,10 +115,21 @@ class NodesOut(_Out):
     )
 
 
+class TransplantCriteriaOut(_Out):
+    """Whether the tumour is within each transplant selection criterion (null = unknown).
+    Nodal or distant spread, or macrovascular invasion, is outside all of them."""
+
+    milan: bool | None = None
+    ucsf: bool | None = None
+    up_to_7: bool | None = None
+    reasons: list[str] = Field(default_factory=list)
+
+
 class Staging(_Out):
     bclc: BclcOut
     tnm: TnmOut
     nodes: NodesOut
+    transplant_criteria: TransplantCriteriaOut = Field(default_factory=TransplantCriteriaOut)
 
 
 class PlanOption(_Out):
@@ -133,6 +160,38 @@ class PlanOption(_Out):
     to_clarify: list[str] = Field(
         default_factory=list, description="cautions that cannot be checked from the case"
     )
+    interactions: list[InteractionOut] = Field(
+        default_factory=list, description="interactions with the case's medications"
+    )
+    availability: AvailabilityOut | None = None
+
+
+class InteractionOut(_Out):
+    id: str
+    medication_class: str
+    severity: Literal["avoid", "adjust_dose", "monitor"]
+    text: str
+    source: list[str]
+
+
+class AvailabilityOut(_Out):
+    """Registration and reimbursement at the configured site; never changes the status."""
+
+    badge: Literal[
+        "not_configured",
+        "not_registered",
+        "not_reimbursed",
+        "partly_reimbursed",
+        "unknown",
+        "registered",
+        "available",
+    ]
+    label: str
+    registered: str | None = None
+    reimbursed: str | None = None
+    source: list[str] = Field(default_factory=list)
+    checked: str | None = None
+    note: str | None = None
 
 
 class SupportiveOut(_Out):
@@ -164,6 +223,20 @@ class Disagreement(_Out):
     positions: dict[str, str]
 
 
+class PlanAvailability(_Out):
+    site: str | None = Field(description="the availability profile used (null = none configured)")
+    name: str | None = None
+    description: str | None = None
+    guideline_ranking: list[str] = Field(
+        description="options recommended, then considered (knowledge-base order)"
+    )
+    available_ranking: list[str] | None = Field(
+        default=None,
+        description="the same options without those not registered at the site, registered and "
+        "reimbursed ones first within each status (null when no site is configured)",
+    )
+
+
 class Plan(_Out):
     intent: Literal["curative", "life_prolonging", "supportive"] | None
     intent_reasons: list[str] = Field(default_factory=list)
@@ -172,6 +245,23 @@ class Plan(_Out):
     referrals: list[ReferralOut]
     checks: list[CheckOut]
     disagreements: list[Disagreement] = Field(default_factory=list)
+    availability: PlanAvailability | None = None
+
+
+class ResponseOut(_Out):
+    """Response of the current line from the ``imaging`` series (``response.yaml``)."""
+
+    assessable: bool | None = None
+    baseline_date: str | None = None
+    latest_date: str | None = None
+    recist: str | None = None
+    mrecist: str | None = None
+    irecist: str | None = None
+    afp_response: bool | None = None
+    afp_change_pct: float | None = None
+    recist_change_from_baseline_pct: float | None = None
+    reasons: dict[str, list[str]] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
 
 
 class MissingItem(_Out):
@@ -189,6 +279,7 @@ class Assessment(_Out):
     staging: Staging
     plan: Plan
     prognosis: dict[str, Any] | None = None
+    response: ResponseOut = Field(default_factory=ResponseOut)
     missing_data: list[MissingItem]
     warnings: list[str]
     limitations: list[str] = Field(default_factory=list)

@@ -15,7 +15,13 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from hepatoboard.contracts.vocab import MetastasisSite, Modality, NodeStation, OptionId
+from hepatoboard.contracts.vocab import (
+    MedicationClass,
+    MetastasisSite,
+    Modality,
+    NodeStation,
+    OptionId,
+)
 from hepatoboard.knowledge.load import case_limits
 from hepatoboard.knowledge.units import QuantitySpec
 
@@ -125,6 +131,10 @@ class HbvDna(Measurement):
     quantity = "hbv_dna"
 
 
+class Crp(Measurement):
+    quantity = "crp"
+
+
 class Patient(_Strict):
     age: Annotated[int, _limits("patient.age", "years")] | None = None
     sex: Literal["male", "female"] | None = None
@@ -154,6 +164,11 @@ class Clinical(_Strict):
         default=None,
         description=">= 2 dialysis sessions or 24 h of CVVHD in the past 7 days",
     )
+    portal_hypertension: bool | None = Field(
+        default=None,
+        description="clinically significant portal hypertension (HVPG >= 10 mmHg, or varices "
+        "or portosystemic collaterals)",
+    )
     biliary_drained: bool | None = Field(
         default=None,
         description="biliary obstruction drained and bilirubin re-measured after drainage",
@@ -171,6 +186,7 @@ class Labs(_Strict):
     platelets: Annotated[Platelets, _lab("platelets")] | None = None
     hbv_dna: Annotated[HbvDna, _lab("hbv_dna")] | None = None
     urine_protein_g_per_24h: Annotated[float, _limits("labs.urine_protein_g_per_24h")] | None = None
+    crp: Annotated[Crp, _lab("crp")] | None = None
 
 
 class Tumor(_Strict):
@@ -185,6 +201,12 @@ class Tumor(_Strict):
     adjacent_organ_invasion: bool | None = None
     visceral_peritoneum_perforation: bool | None = None
     bile_duct_invasion: bool | None = None
+    morphology: Literal["nodular", "massive", "diffuse"] | None = Field(
+        default=None, description="gross type (CLIP: massive or diffuse scores as 'massive')"
+    )
+    sizes_cm: list[Annotated[float, _limits("tumor.sizes_cm")]] | None = Field(
+        default=None, description="diameter of each nodule, cm (transplant criteria)"
+    )
     resectable: bool | None = Field(
         default=None,
         description="surgical judgement: the intrahepatic tumour could be resected (with the "
@@ -230,6 +252,7 @@ class Comorbidities(_Strict):
 
 class PriorTherapy(_Strict):
     regimen: OptionId
+    date: dt.date | None = Field(default=None, description="start date (or procedure date)")
     line: Annotated[int, _limits("prior_therapies.line")] | None = None
     best_response: Literal["cr", "pr", "sd", "pd"] | None = None
     stop_reason: Literal["progression", "toxicity", "completed", "ongoing"] | None = None
@@ -241,6 +264,37 @@ class PriorTherapy(_Strict):
         Literal["liver", "gut", "lung", "skin", "endocrine", "kidney", "heart", "nerve", "other"]
         | None
     ) = None
+
+
+class Medication(_Strict):
+    class_: MedicationClass = Field(alias="class")
+    name: str | None = Field(default=None, max_length=100)
+
+
+class Target(_Strict):
+    """One target lesion at one imaging study (same ``lesion`` id at every study)."""
+
+    lesion: str = Field(max_length=40)
+    site: Literal["liver", "node", "other"]
+    longest_mm: Annotated[float, _limits("imaging.targets.longest_mm")] | None = Field(
+        default=None, description="longest diameter (liver and other lesions; RECIST 1.1)"
+    )
+    short_axis_mm: Annotated[float, _limits("imaging.targets.short_axis_mm")] | None = Field(
+        default=None, description="short axis (lymph nodes; RECIST 1.1)"
+    )
+    viable_mm: Annotated[float, _limits("imaging.targets.viable_mm")] | None = Field(
+        default=None, description="longest diameter of the arterially enhancing part (mRECIST)"
+    )
+
+
+class ImagingStudy(_Strict):
+    """One CT/MRI study; the first one listed is the baseline of the current line."""
+
+    date: dt.date
+    targets: list[Target] = Field(default_factory=list)
+    new_lesions: bool | None = None
+    nontarget_progression: bool | None = None
+    afp: Annotated[Afp, _lab("afp")] | None = None
 
 
 class Symptoms(_Strict):
@@ -278,7 +332,7 @@ class Case(_Strict):
         json_schema_extra={"$id": "https://hepatoboard.org/schema/hepatoboard-case-1.json"},
     )
 
-    format: Literal["hepatoboard-case/1"]
+    format: Literal["hepatoboard-case/1", "hepatoboard-case/1.1"]
     id: str | None = Field(default=None, max_length=200)
     profile: str | None = Field(
         default=None, description="guideline profile (see `hepatoboard knowledge`)"
@@ -294,6 +348,8 @@ class Case(_Strict):
     varices: Varices | None = None
     comorbidities: Comorbidities | None = None
     prior_therapies: list[PriorTherapy] | None = None
+    medications: list[Medication] | None = None
+    imaging: list[ImagingStudy] | None = None
     symptoms: Symptoms | None = None
     preferences: Preferences | None = None
 

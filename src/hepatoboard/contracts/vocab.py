@@ -64,6 +64,12 @@ OptionId = Literal[
     # locoregional
     "tace",
     "tare",
+    # curative and liver-directed (case format 1.1)
+    "resection",
+    "thermal_ablation",
+    "liver_transplantation",
+    "hepatectomy_lymphadenectomy",
+    "sbrt_liver",
     # supportive
     "best_supportive_care",
 ]
@@ -105,6 +111,18 @@ Department = Literal[
     "psychology_psychiatry",
 ]
 
+MedicationClass = Literal[
+    "calcineurin_inhibitor",
+    "mtor_inhibitor",
+    "anticoagulant",
+    "antiplatelet",
+    "strong_cyp3a4_inducer",
+    "strong_cyp3a4_inhibitor",
+    "systemic_corticosteroid",
+    "nsaid",
+    "other",
+]
+
 MetastasisSite = Literal["lung", "bone", "adrenal", "peritoneum", "brain", "other"]
 
 OPTION_IDS: tuple[str, ...] = get_args(OptionId)
@@ -112,4 +130,5 @@ MODALITIES: tuple[str, ...] = get_args(Modality)
 NODE_STATIONS: tuple[str, ...] = get_args(NodeStation)
 SUPPORTIVE_MEASURE_IDS: tuple[str, ...] = get_args(SupportiveMeasureId)
 DEPARTMENTS: tuple[str, ...] = get_args(Department)
+MEDICATION_CLASSES: tuple[str, ...] = get_args(MedicationClass)
 METASTASIS_SITES: tuple[str, ...] = get_args(MetastasisSite)

@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING
 from hepatoboard.facts import (
     dates,
     diagnosis,
+    hcc_scores,
     liver,
+    medications,
     metastases,
     nodes,
     preferences,
     renal,
+    response,
     therapy_lines,
     tumour,
 )
@@ -34,7 +37,20 @@ if TYPE_CHECKING:
 # facts to know whether a node blocks the bile duct).
 PRODUCERS: dict[str, Producer] = {
     m.PRODUCER.name: m.PRODUCER
-    for m in (diagnosis, tumour, nodes, metastases, dates, therapy_lines, preferences, renal, liver)
+    for m in (
+        diagnosis,
+        tumour,
+        nodes,
+        metastases,
+        dates,
+        response,
+        therapy_lines,
+        preferences,
+        medications,
+        renal,
+        liver,
+        hcc_scores,
+    )
 }
 
 __all__ = ["PRODUCERS", "Facts", "derive_facts"]

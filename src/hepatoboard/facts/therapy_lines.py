@@ -18,6 +18,7 @@ from typing import Any
 
 from hepatoboard.criteria.evaluate import FactValue
 from hepatoboard.facts.registry import Context, Facts, Producer
+from hepatoboard.facts.response import computed_responses, imaging_progression
 
 PRODUCES = (
     "prior_regimens",
@@ -34,6 +35,7 @@ PRODUCES = (
     "on_systemic_treatment",
     "severe_irae_on",
     "severe_irae",
+    "response_disagrees",
 )
 
 
@@ -52,6 +54,16 @@ def _derive(ctx: Context) -> Facts:
     def modalities(ids: Iterable[str]) -> FactValue:
         return FactValue(sorted({modality[r] for r in ids}))
 
+    responses = computed_responses(ctx.facts, ctx.kb)
+    disagree = False
+    for p in prior:
+        if p.stop_reason != "ongoing" or not options[p.regimen].systemic:
+            continue
+        by_imaging = imaging_progression(responses, ctx.kb, options[p.regimen].modality)
+        stated = p.best_response == "pd"
+        if by_imaging is True and p.regimen not in progressed:
+            progressed.append(p.regimen)  # the imaging series shows progression on it
+        disagree = disagree or (by_imaging is not None and by_imaging != stated)
     failed = set(progressed) | set(intolerant)
     systemic = [p for p in prior if options[p.regimen].systemic]
     current = [
@@ -78,6 +90,7 @@ def _derive(ctx: Context) -> Facts:
         "on_systemic_treatment": FactValue(bool(current)),
         "severe_irae_on": FactValue(severe_on),
         "severe_irae": FactValue(bool(severe_on)),
+        "response_disagrees": FactValue(disagree),
     }
     out["sorafenib_tolerated"] = _sorafenib_tolerated(prior)
     return out

@@ -65,15 +65,28 @@ def _value(value: Any) -> dict[str, Any]:
 def _scores(o: Out, a: Assessment) -> None:
     s = a.scores
     values = {
-        "child-pugh-points": s.child_pugh.points, "child-pugh-class": s.child_pugh.class_,
-        "albi-score": s.albi.score, "albi-grade": s.albi.grade, "malbi-grade": s.albi.malbi_grade,
-        "meld": s.meld.meld, "meld-na": s.meld.meld_na, "meld-3-0": s.meld.meld_3_0,
-    }  # fmt: skip
+        "child-pugh-points": s.child_pugh.points,
+        "child-pugh-class": s.child_pugh.class_,
+        "albi-score": s.albi.score,
+        "albi-grade": s.albi.grade,
+        "malbi-grade": s.albi.malbi_grade,
+        "meld": s.meld.meld,
+        "meld-na": s.meld.meld_na,
+        "meld-3-0": s.meld.meld_3_0,
+    }
     profile = o.maps.local_profile("hepatoboard-score")
     for code, value in values.items():
-        o.add({"resourceType": "Observation", "id": f"score-{code}", "status": "final",
-               "code": {"coding": [o.coding("score", code)], "text": code},
-               **o.subject(), **_value(value)}, profile)  # fmt: skip
+        o.add(
+            {
+                "resourceType": "Observation",
+                "id": f"score-{code}",
+                "status": "final",
+                "code": {"coding": [o.coding("score", code)], "text": code},
+                **o.subject(),
+                **_value(value),
+            },
+            profile,
+        )
 
 
 def _tnm_value(o: Out, category: str, value: str | None) -> dict[str, Any]:
@@ -94,10 +107,16 @@ def _staging(o: Out, a: Assessment, hcc: str) -> None:
     members: list[str] = []
     for key, value in (("t", t.t), ("n", t.n), ("m", t.m), ("stage", t.stage)):
         cat = tnm.categories[key]  # type: ignore[index]
-        resource = {"resourceType": "Observation", "id": f"tnm-{key}", "status": "final",
-                    "code": {"coding": [o.coding("snomed", cat.snomed, cat.display)]},
-                    **o.subject(), "focus": [{"reference": hcc}], "method": method,
-                    **_tnm_value(o, key, value)}  # fmt: skip
+        resource = {
+            "resourceType": "Observation",
+            "id": f"tnm-{key}",
+            "status": "final",
+            "code": {"coding": [o.coding("snomed", cat.snomed, cat.display)]},
+            **o.subject(),
+            "focus": [{"reference": hcc}],
+            "method": method,
+            **_tnm_value(o, key, value),
+        }
         if key == "stage":
             resource["hasMember"] = [{"reference": m} for m in members]
         ref = o.add(resource, o.maps.profile(cat.profile))
@@ -105,17 +124,32 @@ def _staging(o: Out, a: Assessment, hcc: str) -> None:
     b = o.maps.data.bclc
     stage = a.staging.bclc.stage
     bclc_value = (
-        {"valueCodeableConcept": {"coding": [o.coding("bclc_stage", stage)],
-                                  "text": f"BCLC {stage}"}}
-        if stage else _value(None)
-    )  # fmt: skip
-    o.add({"resourceType": "Observation", "id": "bclc", "status": "final",
-           "code": {"coding": [o.coding(b.code.system, b.code.code, b.code.display)]},
-           **o.subject(), "focus": [{"reference": hcc}],
-           "method": {"coding": [o.coding(b.method.system, b.method.code, b.method.display)],
-                      "text": a.staging.bclc.version},
-           **bclc_value, **_note(a.staging.bclc.reasons)},
-          o.maps.profile(o.maps.data.profiles.cancer_stage))  # fmt: skip
+        {
+            "valueCodeableConcept": {
+                "coding": [o.coding("bclc_stage", stage)],
+                "text": f"BCLC {stage}",
+            }
+        }
+        if stage
+        else _value(None)
+    )
+    o.add(
+        {
+            "resourceType": "Observation",
+            "id": "bclc",
+            "status": "final",
+            "code": {"coding": [o.coding(b.code.system, b.code.code, b.code.display)]},
+            **o.subject(),
+            "focus": [{"reference": hcc}],
+            "method": {
+                "coding": [o.coding(b.method.system, b.method.code, b.method.display)],
+                "text": a.staging.bclc.version,
+            },
+            **bclc_value,
+            **_note(a.staging.bclc.reasons),
+        },
+        o.maps.profile(o.maps.data.profiles.cancer_stage),
+    )
 
 
 def _note(lines: list[str]) -> dict[str, Any]:
@@ -132,19 +166,30 @@ def _careplan(o: Out, a: Assessment, hcc: str) -> None:
             "kind": "ServiceRequest",
             "code": {"coding": [o.coding("option", opt.id)], "text": opt.name},
             "status": "not-started",
-            "statusReason": {"coding": [o.coding("option_status", opt.status)],
-                             "text": opt.status.replace("_", " ")},
+            "statusReason": {
+                "coding": [o.coding("option_status", opt.status)],
+                "text": opt.status.replace("_", " "),
+            },
             "doNotPerform": opt.status == "not_eligible",
-        }  # fmt: skip
+        }
         if why:
             detail["description"] = "; ".join(why)
         activities.append({"detail": detail})
-    o.add({"resourceType": "CarePlan", "id": "plan", "status": "draft", "intent": "proposal",
-           **o.subject(), "addresses": [{"reference": hcc}],
-           "title": "hepatoboard tumour-board options (decision support)",
-           "description": a.disclaimer, "activity": activities,
-           **_note([*a.warnings, *a.limitations])},
-          o.maps.local_profile("hepatoboard-careplan"))  # fmt: skip
+    o.add(
+        {
+            "resourceType": "CarePlan",
+            "id": "plan",
+            "status": "draft",
+            "intent": "proposal",
+            **o.subject(),
+            "addresses": [{"reference": hcc}],
+            "title": "hepatoboard tumour-board options (decision support)",
+            "description": a.disclaimer,
+            "activity": activities,
+            **_note([*a.warnings, *a.limitations]),
+        },
+        o.maps.local_profile("hepatoboard-careplan"),
+    )
 
 
 def _risk(o: Out, a: Assessment, hcc: str) -> None:
@@ -157,19 +202,30 @@ def _risk(o: Out, a: Assessment, hcc: str) -> None:
             item: dict[str, Any] = {
                 "outcome": {"text": f"alive at {months} months: {sc.get('label', sc.get('id'))}"},
                 "probabilityDecimal": p,
-                "whenRange": {"high": {"value": float(months), "unit": "mo", "system": ucum,
-                                       "code": "mo"}},
-            }  # fmt: skip
+                "whenRange": {
+                    "high": {"value": float(months), "unit": "mo", "system": ucum, "code": "mo"}
+                },
+            }
             if median is not None:
                 item["rationale"] = f"median {median} months ({sc.get('anchor', '')})".strip()
             predictions.append(item)
     if not predictions:
         return
-    o.add({"resourceType": "RiskAssessment", "id": "prognosis", "status": "final",
-           **o.subject(), "condition": {"reference": hcc}, "prediction": predictions,
-           "method": {"text": "hepatoboard prognosis scenarios (knowledge base "
-                              f"{a.knowledge_base.version})"}},
-          o.maps.local_profile("hepatoboard-prognosis"))  # fmt: skip
+    o.add(
+        {
+            "resourceType": "RiskAssessment",
+            "id": "prognosis",
+            "status": "final",
+            **o.subject(),
+            "condition": {"reference": hcc},
+            "prediction": predictions,
+            "method": {
+                "text": "hepatoboard prognosis scenarios (knowledge base "
+                f"{a.knowledge_base.version})"
+            },
+        },
+        o.maps.local_profile("hepatoboard-prognosis"),
+    )
 
 
 def assessment_to_bundle(
@@ -179,13 +235,26 @@ def assessment_to_bundle(
     subject (default: a placeholder urn:uuid in the Bundle)."""
     o = Out(maps or CodeMaps(), a.case_id or "assessment", patient)
     if patient is None:
-        o.add({"resourceType": "Patient", "id": "patient"},
-              o.maps.profile(o.maps.data.profiles.cancer_patient))  # fmt: skip
-    hcc = o.add({"resourceType": "Condition", "id": "hcc", **o.subject(),
-                 "code": {"coding": [o.coding(c.system, c.code) for c in
-                                     o.maps.data.conditions.hcc if c.system != "icd10cm"],
-                          "text": "Hepatocellular carcinoma"}},
-                o.maps.profile(o.maps.data.profiles.primary_cancer_condition))  # fmt: skip
+        o.add(
+            {"resourceType": "Patient", "id": "patient"},
+            o.maps.profile(o.maps.data.profiles.cancer_patient),
+        )
+    hcc = o.add(
+        {
+            "resourceType": "Condition",
+            "id": "hcc",
+            **o.subject(),
+            "code": {
+                "coding": [
+                    o.coding(c.system, c.code)
+                    for c in o.maps.data.conditions.hcc
+                    if c.system != "icd10cm"
+                ],
+                "text": "Hepatocellular carcinoma",
+            },
+        },
+        o.maps.profile(o.maps.data.profiles.primary_cancer_condition),
+    )
     _careplan(o, a, hcc)
     _risk(o, a, hcc)
     _scores(o, a)

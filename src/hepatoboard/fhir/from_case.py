@@ -15,9 +15,14 @@ from hepatoboard.fhir.codes import CodeMaps
 
 NAMESPACE = uuid.UUID("6f1f3c2e-4a7b-5c1d-9e8f-0a1b2c3d4e5f")  # for stable urn:uuid fullUrls
 STANDARD = {
-    "patient.sex", "patient.age", "patient.weight_kg", "patient.height_cm", "performance.ecog",
-    "varices.endoscopy_date", "labs.date",
-}  # fmt: skip
+    "patient.sex",
+    "patient.age",
+    "patient.weight_kg",
+    "patient.height_cm",
+    "performance.ecog",
+    "varices.endoscopy_date",
+    "labs.date",
+}
 
 
 class Writer:
@@ -112,22 +117,33 @@ def _conditions(w: Writer) -> None:
     c = w.maps.data.conditions
     prof = w.maps.data.profiles
     hcc = [w.coding(x.system, x.code) for x in c.hcc if x.system != "icd10cm"]
-    w.add({"resourceType": "Condition", "id": "hcc",
-           "meta": {"profile": [w.maps.profile(prof.primary_cancer_condition)]},
-           "code": {"coding": hcc, "text": "Hepatocellular carcinoma"},
-           "subject": {"reference": w.patient_ref}})  # fmt: skip
+    w.add(
+        {
+            "resourceType": "Condition",
+            "id": "hcc",
+            "meta": {"profile": [w.maps.profile(prof.primary_cancer_condition)]},
+            "code": {"coding": hcc, "text": "Hepatocellular carcinoma"},
+            "subject": {"reference": w.patient_ref},
+        }
+    )
     secondary = [w.coding(x.system, x.code) for x in c.secondary]
     node_snomed = {s.station: s.code for s in w.maps.data.node_sites}
     site_snomed = {s.site: s.code for s in w.maps.data.distant_sites}
     for i, node in enumerate(w.case.lymph_nodes or [], 1):
-        site = (w.coding("snomed", node_snomed[node.station]) if node.station in node_snomed
-                else w.coding("node_station", node.station))  # fmt: skip
+        site = (
+            w.coding("snomed", node_snomed[node.station])
+            if node.station in node_snomed
+            else w.coding("node_station", node.station)
+        )
         ref = _secondary(w, f"node-{i}", secondary, site, f"lymph node: {node.station}")
         for key, value in node.model_dump(exclude_none=True, exclude={"station"}).items():
             w.local(f"lymph_nodes.{key}", value, f"node-{i}-{key.replace('_', '-')}", ref)
     for i, met in enumerate(w.case.distant_metastases or [], 1):
-        site = (w.coding("snomed", site_snomed[met.site]) if met.site in site_snomed
-                else w.coding("metastasis_site", met.site))  # fmt: skip
+        site = (
+            w.coding("snomed", site_snomed[met.site])
+            if met.site in site_snomed
+            else w.coding("metastasis_site", met.site)
+        )
         ref = _secondary(w, f"metastasis-{i}", secondary, site, f"metastasis: {met.site}")
         if met.count is not None:
             w.local("distant_metastases.count", met.count, f"metastasis-{i}-count", ref)
@@ -137,14 +153,24 @@ def _conditions(w: Writer) -> None:
 
 
 def _secondary(w: Writer, rid: str, code: list[Any], site: dict[str, Any], text: str) -> str:
-    return w.add({"resourceType": "Condition", "id": rid,
-                  "meta": {"profile": [w.maps.profile(
-                      w.maps.data.profiles.secondary_cancer_condition)]},
-                  "clinicalStatus": {"coding": [{
-                      "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                      "code": "active"}]},
-                  "code": {"coding": code, "text": text}, "bodySite": [{"coding": [site]}],
-                  "subject": {"reference": w.patient_ref}})  # fmt: skip
+    return w.add(
+        {
+            "resourceType": "Condition",
+            "id": rid,
+            "meta": {"profile": [w.maps.profile(w.maps.data.profiles.secondary_cancer_condition)]},
+            "clinicalStatus": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                        "code": "active",
+                    }
+                ]
+            },
+            "code": {"coding": code, "text": text},
+            "bodySite": [{"coding": [site]}],
+            "subject": {"reference": w.patient_ref},
+        }
+    )
 
 
 def _tnm_negative(w: Writer, category: str) -> None:
@@ -154,12 +180,18 @@ def _tnm_negative(w: Writer, category: str) -> None:
     codings = [w.coding("ajcc", value)]
     if value in tnm.snomed_values:
         codings.insert(0, w.coding("snomed", tnm.snomed_values[value]))
-    w.add({"resourceType": "Observation", "id": f"tnm-{category}",
-           "meta": {"profile": [w.maps.profile(cat.profile)]}, "status": "final",
-           "code": {"coding": [w.coding("snomed", cat.snomed, cat.display)]},
-           "subject": {"reference": w.patient_ref},
-           "method": {"coding": [w.coding(tnm.method.system, tnm.method.code)]},
-           "valueCodeableConcept": {"coding": codings, "text": value}})  # fmt: skip
+    w.add(
+        {
+            "resourceType": "Observation",
+            "id": f"tnm-{category}",
+            "meta": {"profile": [w.maps.profile(cat.profile)]},
+            "status": "final",
+            "code": {"coding": [w.coding("snomed", cat.snomed, cat.display)]},
+            "subject": {"reference": w.patient_ref},
+            "method": {"coding": [w.coding(tnm.method.system, tnm.method.code)]},
+            "valueCodeableConcept": {"coding": codings, "text": value},
+        }
+    )
 
 
 def _therapies(w: Writer) -> None:
@@ -167,16 +199,26 @@ def _therapies(w: Writer) -> None:
         w.local("prior_therapies", [], "obs-prior-therapies")
     for i, t in enumerate(w.case.prior_therapies or [], 1):
         drugs = w.maps.data.regimens.get(t.regimen, [])
-        med = {"resourceType": "Medication", "id": "med",
-               "code": {"coding": [w.coding("regimen", t.regimen)], "text": t.regimen},
-               "ingredient": [{"itemCodeableConcept": {"coding": w.maps.drug_coding(d),
-                                                       "text": d}} for d in drugs]}  # fmt: skip
+        med = {
+            "resourceType": "Medication",
+            "id": "med",
+            "code": {"coding": [w.coding("regimen", t.regimen)], "text": t.regimen},
+            "ingredient": [
+                {"itemCodeableConcept": {"coding": w.maps.drug_coding(d), "text": d}} for d in drugs
+            ],
+        }
         if not med["ingredient"]:
             del med["ingredient"]
-        ref = w.add({"resourceType": "MedicationStatement", "id": f"therapy-{i}",
-                     "status": "completed", "contained": [med],
-                     "medicationReference": {"reference": "#med"},
-                     "subject": {"reference": w.patient_ref}})  # fmt: skip
+        ref = w.add(
+            {
+                "resourceType": "MedicationStatement",
+                "id": f"therapy-{i}",
+                "status": "completed",
+                "contained": [med],
+                "medicationReference": {"reference": "#med"},
+                "subject": {"reference": w.patient_ref},
+            }
+        )
         for key, value in t.model_dump(exclude_none=True, exclude={"regimen"}).items():
             w.local(f"prior_therapies.{key}", value, f"therapy-{i}-{key.replace('_', '-')}", ref)
 
@@ -186,11 +228,16 @@ def _endoscopy(w: Writer) -> None:
     if v is None or v.endoscopy_date is None:
         return
     code = w.maps.data.endoscopy.codes[0]
-    w.add({"resourceType": "Procedure", "id": "endoscopy", "status": "completed",
-           "code": {"coding": [w.coding(code.system, code.code)],
-                    "text": "Upper GI endoscopy"},
-           "subject": {"reference": w.patient_ref},
-           "performedDateTime": v.endoscopy_date.isoformat()})  # fmt: skip
+    w.add(
+        {
+            "resourceType": "Procedure",
+            "id": "endoscopy",
+            "status": "completed",
+            "code": {"coding": [w.coding(code.system, code.code)], "text": "Upper GI endoscopy"},
+            "subject": {"reference": w.patient_ref},
+            "performedDateTime": v.endoscopy_date.isoformat(),
+        }
+    )
 
 
 def _locals(w: Writer) -> None:
@@ -204,8 +251,11 @@ def _locals(w: Writer) -> None:
             continue
         value = data.get(head, {}).get(sub)
         if value is not None:
-            w.local(path, getattr(getattr(w.case, head), sub), "obs-" + path.replace(".", "-")
-                    .replace("_", "-"))  # fmt: skip
+            w.local(
+                path,
+                getattr(getattr(w.case, head), sub),
+                "obs-" + path.replace(".", "-").replace("_", "-"),
+            )
 
 
 def case_to_bundle(case: Case, maps: CodeMaps | None = None) -> dict[str, Any]:

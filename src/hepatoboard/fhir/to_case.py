@@ -42,8 +42,10 @@ class Reader:
         self.report = MappingReport()
         self.targets: dict[str, dict[str, Any]] = {}  # reference -> list entry being built
         self.entries: dict[str, list[tuple[dict[str, Any], str]]] = {
-            "lymph_nodes": [], "distant_metastases": [], "prior_therapies": []
-        }  # fmt: skip
+            "lymph_nodes": [],
+            "distant_metastases": [],
+            "prior_therapies": [],
+        }
         self.lab_dates: dict[str, dt.date | None] = {}
         self.tnm_negative: dict[str, str] = {}  # "n"/"m" -> label of the cN0 / cM0 observation
         self.none_of: dict[str, str] = {}  # list field -> label of a case-field "none"
@@ -327,8 +329,11 @@ def bundle_to_case(
     as_of = check_as_of(as_of)
     bundle, entries = read_bundle(data)
     reader = Reader(maps or CodeMaps(), as_of)
-    handlers = {"Patient": reader.patient, "Condition": reader.condition,
-                "Procedure": reader.procedure}  # fmt: skip
+    handlers = {
+        "Patient": reader.patient,
+        "Condition": reader.condition,
+        "Procedure": reader.procedure,
+    }
     patients = [e for e in entries if e.resource.get_resource_type() == "Patient"]
     if len(patients) > 1:
         reader.problems.append(Problem(patients[1].label, "a Bundle holds one patient's record"))

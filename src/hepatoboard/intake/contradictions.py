@@ -68,7 +68,34 @@ def structural(case: Case) -> list[Problem]:
                 f"prior_therapies[{ongoing[0]}].stop_reason",
                 "'ongoing' is only possible for the most recent line",
             )
+    found.extend(_imaging(case))
     return found
+
+
+def _imaging(case: Case) -> list[Problem]:
+    """Studies in date order, each measuring the baseline's target lesions (RECIST compares
+    sums of the same targets)."""
+    studies = case.imaging or []
+    out: list[Problem] = []
+    dates = [s.date for s in studies]
+    if dates != sorted(dates):
+        out.append(Problem("imaging", "studies are out of date order; list the baseline first"))
+    if studies:
+        baseline = {t.lesion for t in studies[0].targets}
+        for i, s in enumerate(studies[1:], 1):
+            ids = {t.lesion for t in s.targets}
+            if ids != baseline:
+                out.append(
+                    Problem(
+                        f"imaging[{i}].targets",
+                        f"lesions {sorted(ids)} differ from the "
+                        f"baseline's {sorted(baseline)}; measure the same target lesions",
+                    )
+                )
+        for i, s in enumerate(studies):
+            for lesion in _repeated(t.lesion for t in s.targets):
+                out.append(Problem(f"imaging[{i}].targets", f"lesion '{lesion}' listed twice"))
+    return out
 
 
 DATED_FIELDS = {
@@ -86,6 +113,15 @@ def _dates_after(case: Case, as_of: dt.date) -> list[Problem]:
         date = getattr(getattr(case, section), name, None) if getattr(case, section) else None
         if date is not None and date > as_of:
             out.append(Problem(path, f"{words} {date} is after the assessment date {as_of}"))
+    dated: list[tuple[str, dt.date | None]] = [
+        (f"imaging[{i}].date", s.date) for i, s in enumerate(case.imaging or [])
+    ]
+    dated += [
+        (f"prior_therapies[{i}].date", p.date) for i, p in enumerate(case.prior_therapies or [])
+    ]
+    for path, date in dated:
+        if date is not None and date > as_of:
+            out.append(Problem(path, f"{date} is after the assessment date {as_of}"))
     return out
 
 

@@ -39,7 +39,10 @@ class KnowledgeBase:
     scores: s.Scores
     limits: s.CaseLimits
     contradictions: list[s.Contradiction]
+    response: s.ResponseFile
     prognosis: Any  # hepatoboard.prognosis.data.PrognosisData (validated by its own schema)
+    interactions: s.InteractionsFile
+    availability: dict[str, s.AvailabilitySite]
     _rules: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
     _condition_exprs: dict[str, Expr] = field(default_factory=dict, repr=False)
 
@@ -53,6 +56,10 @@ class KnowledgeBase:
                         rules.extend(getattr(self.groups[g], attr))
                 rules.extend(getattr(o, attr))
                 self._rules[(o.id, attr)] = rules
+
+    def interactions_for(self, option_id: str) -> list[s.Interaction]:
+        """The interaction-table entries that name ``option_id``."""
+        return [i for i in self.interactions.interactions if option_id in i.options]
 
     @property
     def version(self) -> str:

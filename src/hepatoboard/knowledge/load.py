@@ -35,15 +35,20 @@ FILES: tuple[str, ...] = (
     "scores.yaml",
     "case_limits.yaml",
     "contradictions.yaml",
+    "response.yaml",
     "prognosis.yaml",
     "fhir_codes.yaml",
+    "interactions.yaml",
+    "availability/vn.yaml",
+    "availability/cn.yaml",
 )
+AVAILABILITY_PREFIX = "availability/"
 
 
 @cache
 def read_file(name: str) -> Any:
     """Parse one YAML file of the shipped knowledge base (cached: treat it as read-only)."""
-    text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    text = resources.files(DATA_PACKAGE).joinpath(*name.split("/")).read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)
 
@@ -110,16 +115,30 @@ def load_knowledge(files: Mapping[str, Any]) -> KnowledgeBase:
         plan=_validate(s.PlanFile, f["plan.yaml"], "plan.yaml"),
         scores=_validate(s.Scores, f["scores.yaml"], "scores.yaml"),
         limits=_validate(s.CaseLimits, f["case_limits.yaml"], "case_limits.yaml"),
+        response=_validate(s.ResponseFile, f["response.yaml"], "response.yaml"),
         contradictions=_validate(
             list[s.Contradiction],
             _key(f, "contradictions.yaml", "contradictions"),
             "contradictions.yaml",
         ),
         prognosis=_prognosis(f["prognosis.yaml"]),
+        interactions=_validate(s.InteractionsFile, f["interactions.yaml"], "interactions.yaml"),
+        availability=_availability(f),
     )
     _validate(s.FhirCodes, f["fhir_codes.yaml"], "fhir_codes.yaml")  # read by hepatoboard.fhir
     check(kb)
     return kb
+
+
+def _availability(files: Mapping[str, Any]) -> dict[str, s.AvailabilitySite]:
+    sites: dict[str, s.AvailabilitySite] = {}
+    for name in sorted(n for n in files if n.startswith(AVAILABILITY_PREFIX)):
+        site = _validate(s.AvailabilitySite, files[name], name)
+        expected = name.removeprefix(AVAILABILITY_PREFIX).removesuffix(".yaml")
+        if site.site != expected:
+            raise KnowledgeBaseError(f"{name}: site '{site.site}' must match the file name")
+        sites[site.site] = site
+    return sites
 
 
 def _prognosis(raw: Any) -> Any:

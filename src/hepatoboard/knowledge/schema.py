@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hepatoboard.contracts.vocab import (
     Department,
+    MedicationClass,
     Modality,
     NodeStation,
     OptionId,
@@ -181,6 +182,16 @@ class RuleGroup(RuleSet):
     status_rules: list[StatusRule] = Field(default_factory=list)
 
 
+class DoseRule(_KB):
+    """A dose note that applies when ``when`` holds (e.g. Child-Pugh B dosing from a label).
+    When ``when`` is unknown the note is shown as conditional: "if <if_>: <text>"."""
+
+    if_: str = Field(alias="if", description="the condition in words, shown when it is unknown")
+    when: Expr
+    text: str
+    source: list[str] = Field(min_length=1)
+
+
 class Option(RuleSet):
     id: OptionId
     name: str
@@ -195,6 +206,7 @@ class Option(RuleSet):
     not_indicated_reason: str = "not indicated in this situation"
     monitoring: list[str] = Field(default_factory=list)
     dose_notes: list[str] = Field(default_factory=list)
+    dose_rules: list[DoseRule] = Field(default_factory=list)
     evidence: list[str] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     positions: list[SourcePosition] = Field(default_factory=list)
@@ -203,6 +215,52 @@ class Option(RuleSet):
 class OptionsFile(_KB):
     groups: dict[str, RuleGroup]
     options: list[Option]
+
+
+class Interaction(_KB):
+    """A drug interaction: a medication class in the case x options of the plan.
+
+    ``avoid`` acts as a caution (caps the option at consider, with the reason); ``adjust_dose``
+    and ``monitor`` are shown on the option without changing its status."""
+
+    id: str
+    medication_class: MedicationClass
+    options: list[OptionId] = Field(min_length=1)
+    when: Expr | None = Field(default=None, description="a further condition (e.g. transplant)")
+    severity: Literal["avoid", "adjust_dose", "monitor"]
+    text: str
+    source: list[str] = Field(min_length=1)
+
+
+class InteractionsFile(_KB):
+    review_check: str = Field(
+        description="check id shown for an option with interactions when medications are unknown"
+    )
+    review_reason: str
+    review_source: list[str] = Field(min_length=1)
+    interactions: list[Interaction]
+
+
+AvailabilityValue = Literal["yes", "no", "partial", "unknown"]
+
+
+class AvailabilityEntry(_KB):
+    registered: Literal["yes", "no", "unknown"]
+    reimbursed: AvailabilityValue
+    source: list[str] = Field(min_length=1)
+    checked: dt.date = Field(description="when the source was read")
+    note: str | None = None
+
+
+class AvailabilitySite(_KB):
+    """Registration and reimbursement of the options at one site or country. Selected by
+    ``--site`` or the service configuration; it never changes a clinical status."""
+
+    site: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,30}$")
+    name: str
+    description: str
+    default: AvailabilityEntry = Field(description="for every option not listed")
+    options: dict[OptionId, AvailabilityEntry] = Field(default_factory=dict)
 
 
 class SupportiveMeasure(_KB):
@@ -249,6 +307,42 @@ class Contradiction(_KB):
 class IraeRules(_KB):
     severe_min_grade: int = Field(description="lowest CTCAE grade counted as a severe irAE")
     source: list[str] = Field(min_length=1)
+
+
+class Classifier(_KB):
+    label: str
+    source: list[str] = Field(min_length=1)
+    note: str | None = None
+    rules: list[Rule]
+
+
+class AfpResponse(_KB):
+    label: str
+    source: list[str] = Field(min_length=1)
+    note: str | None = None
+    when: Expr
+
+
+ClassifierName = Literal["recist", "mrecist", "irecist"]
+
+
+class ProgressionRule(_KB):
+    source: list[str] = Field(min_length=1)
+    by_modality: dict[Modality, dict[ClassifierName, list[str]]] = Field(default_factory=dict)
+    default: dict[ClassifierName, list[str]]
+
+
+class Measurable(_KB):
+    source: list[str] = Field(min_length=1)
+    node_short_axis_mm: float
+    nonnodal_longest_mm: float
+
+
+class ResponseFile(_KB):
+    classifiers: dict[ClassifierName, Classifier]
+    measurable: Measurable
+    afp_response: AfpResponse
+    progression: ProgressionRule
 
 
 class PlanFile(_KB):
@@ -439,6 +533,39 @@ class CockcroftGaultParams(_Score):
     display_decimals: int
 
 
+class PointRow(_KB):
+    points: int
+    when: Expr
+
+
+class PointItem(_KB):
+    """One item of a point score: an ordered table of rows, or the total of an earlier score."""
+
+    name: str
+    rows: list[PointRow] = Field(default_factory=list)
+    from_score: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> PointItem:
+        if bool(self.rows) == (self.from_score is not None):
+            raise ValueError("an item needs exactly one of rows / from_score")
+        return self
+
+
+class PointGroup(_KB):
+    label: str
+    max_points: int
+
+
+class PointScore(_Score):
+    items: list[PointItem] = Field(min_length=1)
+    groups: list[PointGroup] = Field(default_factory=list)
+
+
+class TumourBurdenParams(_Score):
+    display_decimals: int
+
+
 class Scores(_KB):
     child_pugh: ChildPughParams
     albi: AlbiParams
@@ -446,6 +573,8 @@ class Scores(_KB):
     meld_na: MeldNaParams
     meld_3_0: Meld3Params
     creatinine_clearance: CockcroftGaultParams
+    point_scores: dict[str, PointScore] = Field(default_factory=dict)
+    tumour_burden: TumourBurdenParams
 
     def sections(self) -> dict[str, _Score]:
         return {
@@ -455,6 +584,8 @@ class Scores(_KB):
             "meld_na": self.meld_na,
             "meld_3_0": self.meld_3_0,
             "creatinine_clearance": self.creatinine_clearance,
+            "tumour_burden": self.tumour_burden,
+            **self.point_scores,
         }
 
 
@@ -585,9 +716,14 @@ class FhirCodes(_KB):
         cited = [
             *(x for lab in self.labs for x in lab.source),
             *(x for o in self.observations for x in o.source),
-            *self.conditions.conditions_source, *self.sites_source, *self.endoscopy.source,
-            *self.tnm.source, *self.bclc.source, *self.profiles.source, *self.drugs_source,
-        ]  # fmt: skip
+            *self.conditions.conditions_source,
+            *self.sites_source,
+            *self.endoscopy.source,
+            *self.tnm.source,
+            *self.bclc.source,
+            *self.profiles.source,
+            *self.drugs_source,
+        ]
         unknown = sorted(set(cited) - ids)
         if unknown:
             raise ValueError(f"unknown source ids {unknown}")

@@ -55,6 +55,13 @@ def rules(kb: KnowledgeBase) -> Iterator[RuleSite]:
     yield _site("plan.yaml: irae", "case", None, kb.plan.irae.source)
     for i, w in enumerate(st.warnings):
         yield _site(f"staging.yaml: warnings[{i}]", "plan", w.when, w.source)
+    for name, clf in kb.response.classifiers.items():
+        for r in clf.rules:
+            yield _site(f"response.yaml: {name}.{r.value}", "tnm", r.when, clf.source)
+    yield _site("response.yaml: progression", "tnm", None, kb.response.progression.source)
+    yield _site("response.yaml: measurable", "tnm", None, kb.response.measurable.source)
+    afp = kb.response.afp_response
+    yield _site("response.yaml: afp_response", "tnm", afp.when, afp.source)
     for i, k in enumerate(kb.contradictions):
         yield _site(f"contradictions.yaml: contradictions[{i}]", "tnm", k.when, k.source)
     for r in kb.plan.intent:
@@ -65,6 +72,11 @@ def rules(kb: KnowledgeBase) -> Iterator[RuleSite]:
         yield _site(f"plan.yaml: warnings[{i}]", "plan", w.when, w.source)
     for key, params in kb.scores.sections().items():
         yield _site(f"scores.yaml: {key}", "case", None, params.source)
+    for key, ps in kb.scores.point_scores.items():
+        for item in ps.items:
+            for i, row in enumerate(item.rows):
+                where = f"scores.yaml: point_scores.{key}.{item.name}[{i}]"
+                yield _site(where, "tnm", row.when, ps.source)
     yield from _option_sites(kb)
     for m in kb.supportive:
         yield _site(f"supportive.yaml: {m.id}", "plan", m.when, m.source)
@@ -72,6 +84,14 @@ def rules(kb: KnowledgeBase) -> Iterator[RuleSite]:
         yield _site(f"referrals.yaml: {r.department}", "referral", r.when, r.source)
     for pname, p in kb.profiles.items():
         yield _site(f"profiles.yaml: {pname}", "case", None, p.guideline_sources)
+    yield _site("interactions.yaml: review_check", "plan", None, kb.interactions.review_source)
+    for ix in kb.interactions.interactions:
+        yield _site(f"interactions.yaml: {ix.id}", "plan", ix.when, ix.source)
+    for site_name, av in kb.availability.items():
+        where = f"availability/{site_name}.yaml"
+        yield _site(f"{where}: default", "case", None, av.default.source)
+        for oid, entry in av.options.items():
+            yield _site(f"{where}: options.{oid}", "case", None, entry.source)
     from hepatoboard.prognosis.data import rule_sites
 
     for where, expr, sources in rule_sites(kb.prognosis):
@@ -99,6 +119,9 @@ def _option_sites(kb: KnowledgeBase) -> Iterator[RuleSite]:
                     r.source,
                     bindings=("self",),
                 )
+        for i, dr in enumerate(o.dose_rules):
+            where = f"options.yaml: {o.id}.dose_rules[{i}]"
+            yield _site(where, "plan", dr.when, dr.source, bindings=("self",))
         yield _site(f"options.yaml: {o.id}.evidence", "plan", None, o.evidence)
         yield _site(f"options.yaml: {o.id}.outcomes", "plan", None, [x.source for x in o.outcomes])
         yield _site(
@@ -280,6 +303,13 @@ def _check_options(kb: KnowledgeBase) -> list[str]:
     for c in kb.plan.staging_checks:
         if c.id not in kb.checks:
             out.append(f"plan.yaml: staging check '{c.id}' not defined in checks")
+    if kb.interactions.review_check not in kb.checks:
+        out.append(
+            f"interactions.yaml: review_check '{kb.interactions.review_check}' not defined in "
+            "plan.yaml checks"
+        )
+    ids = [ix.id for ix in kb.interactions.interactions]
+    out += [f"interactions.yaml: duplicate id '{i}'" for i in sorted(set(ids)) if ids.count(i) > 1]
     return out
 
 

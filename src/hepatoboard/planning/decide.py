@@ -14,6 +14,12 @@ Order of decision (``docs/knowledge-base.md`` has the truth table):
    could raise it. Only unknown rules -> ``undetermined``.
 5. **Cautions** cap ``recommended`` at ``consider``: a true caution, and also an *unknown*
    caution, whose field is then listed in ``missing`` ("could be recommended once known").
+   An interaction of severity ``avoid`` with a recorded medication (``interactions.yaml``) is a
+   caution too, and an unrecorded medication list is then an unknown caution. Every option with
+   interaction entries gets the ``medication_review`` check while the list is unrecorded, and
+   ``medications`` is listed in ``missing_data``.
+6. **Notes** that never change the status: dose rules that hold (``dose_rules``; unknown ones
+   are shown as "if ...") and interactions of severity ``adjust_dose`` or ``monitor``.
 
 The unknown-handling rule (the same words in the README and docs/knowledge-base.md):
 An option is recommended only when no unknown fact could lower its status: an unknown
@@ -27,7 +33,7 @@ from __future__ import annotations
 from hepatoboard.criteria.evaluate import Evaluator, Outcome, case_fields
 from hepatoboard.knowledge.base import KnowledgeBase
 from hepatoboard.knowledge.schema import Option, StatusRule
-from hepatoboard.planning.result import ENDORSEMENT, Decision
+from hepatoboard.planning.result import ENDORSEMENT, Decision, InteractionHit
 
 
 def decide(
@@ -83,6 +89,42 @@ def decide(
     if res.status != "undetermined":
         _cautions(res, o, ev, kb)
     return _finish(res, o, declined)
+
+
+def notes(res: Decision, o: Option, ev: Evaluator, kb: KnowledgeBase) -> None:
+    """Step 6: dose notes and interactions (an ``avoid`` interaction caps at consider)."""
+    res.dose_notes = list(o.dose_notes)
+    for dr in o.dose_rules:
+        truth = ev.truth(dr.when)
+        if truth is True:
+            res.dose_notes.append(dr.text)
+        elif truth is None:
+            res.dose_notes.append(f"if {dr.if_}: {dr.text}")
+    entries = kb.interactions_for(o.id)
+    if not entries:
+        return
+    meds = ev.facts["medication_classes"].value
+    if meds is None:
+        res.interactions_unchecked = True
+        avoid = [ix for ix in entries if ix.severity == "avoid"]
+        if avoid and res.status not in ("not_eligible", "undetermined"):
+            res.to_clarify.extend(ix.text for ix in avoid)
+            res.reasons.extend(f"to clarify before starting: {ix.text}" for ix in avoid)
+            res.missing = sorted({*res.missing, "medications"})
+            if res.status == "recommended":
+                res.status, res.could_be = "consider", "recommended"
+        return
+    for ix in entries:
+        if ix.medication_class not in meds or (ix.when is not None and ev.truth(ix.when) is False):
+            continue
+        res.interactions.append(
+            InteractionHit(ix.id, ix.medication_class, ix.severity, ix.text, list(ix.source))
+        )
+        if ix.severity == "avoid" and res.status != "not_eligible":
+            res.cautions.append(ix.text)
+            res.reasons.append(f"caution: {ix.text}")
+            if res.status == "recommended":
+                res.status = "consider"
 
 
 def _status_of(rank: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hepatoboard.criteria.evaluate import Evaluator, FactValue, case_fields, classify
 from hepatoboard.knowledge.base import KnowledgeBase
-from hepatoboard.planning.decide import decide
+from hepatoboard.planning.decide import decide, notes
 from hepatoboard.planning.result import (
     ACTIVE,
     CheckHit,
@@ -46,13 +46,17 @@ def plan(facts: dict[str, FactValue], kb: KnowledgeBase, profile: str) -> PlanRe
     if intent.value is None:
         blocks.add(intent.missing, "plan.intent")
     declined = set(facts["declined"].value or [])
-    decisions = [
-        decide(o, ev.bind({"self": o.id}), kb, active_sources, declined)
-        for o in kb.options.values()
-    ]
+    decisions = []
+    for o in kb.options.values():
+        bound = ev.bind({"self": o.id})
+        d = decide(o, bound, kb, active_sources, declined)
+        notes(d, o, bound, kb)
+        decisions.append(d)
     for d in decisions:
         if d.missing:
             blocks.add(d.missing, d.option_id)
+        if d.interactions_unchecked and d.status in TRACE_STATUSES:
+            blocks.add(["medications"], f"interactions.{d.option_id}")
     _plan_facts(facts, decisions, kb, intent.value, intent.missing)
     supportive = []
     for m in kb.supportive:
@@ -124,4 +128,12 @@ def _checks(decisions: list[Decision], kb: KnowledgeBase, ev: Evaluator) -> list
             hit = by_id.setdefault(c.id, CheckHit(c.id, c.reason, list(c.source)))
             hit.for_.append(d.option_id)
             d.checks.append(c.id)
+        if d.interactions_unchecked:
+            ixf = kb.interactions
+            hit = by_id.setdefault(
+                ixf.review_check,
+                CheckHit(ixf.review_check, ixf.review_reason, list(ixf.review_source)),
+            )
+            hit.for_.append(d.option_id)
+            d.checks.append(ixf.review_check)
     return list(by_id.values())

@@ -32,6 +32,18 @@ class Decision:
     status_sources: list[str] = field(default_factory=list)
     declined: bool = False
     checks: list[str] = field(default_factory=list)
+    dose_notes: list[str] = field(default_factory=list)
+    interactions: list[InteractionHit] = field(default_factory=list)
+    interactions_unchecked: bool = False  # the option has table entries; medications unknown
+
+
+@dataclass(frozen=True)
+class InteractionHit:
+    id: str
+    medication_class: str
+    severity: str  # avoid | adjust_dose | monitor
+    text: str
+    source: list[str]
 
 
 @dataclass(frozen=True)

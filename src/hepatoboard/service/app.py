@@ -29,15 +29,29 @@ DESCRIPTION = (
 )
 
 
+ENV_SITE = "HEPATOBOARD_SITE"
+
+
 def create_app(
-    database_url: str | None = None, *, kb: KnowledgeBase | None = None, warm: bool = True
+    database_url: str | None = None,
+    *,
+    kb: KnowledgeBase | None = None,
+    warm: bool = True,
+    site: str | None = None,
 ) -> FastAPI:
-    """Build the service. ``warm`` freezes the long-lived objects out of the garbage collector's
-    scans (which otherwise stall a request every few hundred)."""
+    """Build the service. ``site`` (default ``$HEPATOBOARD_SITE``) names the availability
+    profile every assessment uses. ``warm`` freezes the long-lived objects out of the garbage
+    collector's scans (which otherwise stall a request every few hundred)."""
+    import os
+
+    from hepatoboard.pipeline import resolve_site
+
     if kb is None:
         from hepatoboard.knowledge.load import default_knowledge
 
         kb = default_knowledge()
+    site = site or os.environ.get(ENV_SITE) or None
+    resolve_site(site, kb)  # an unknown site stops the start-up with the list of known ones
     engine = make_engine(database_url)
     migrate(engine)
     start_checkpointer(engine)
@@ -51,6 +65,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.kb = kb
+    app.state.site = site
     for module in (health, assessments, cases, knowledge, audit, reports, fhir, cds_hooks):
         app.include_router(module.router)
     _cds(app)

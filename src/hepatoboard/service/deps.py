@@ -36,6 +36,12 @@ def kb_of(request: Request) -> KnowledgeBase:
     return request.app.state.kb
 
 
+def site_of(request: Request) -> str | None:
+    """The availability profile configured for the service (``$HEPATOBOARD_SITE``)."""
+    site: str | None = request.app.state.site
+    return site
+
+
 def db(request: Request) -> Iterator[Session]:
     with request.app.state.sessions() as s:
         yield s

@@ -32,7 +32,12 @@ def render(a: Assessment | dict[str, Any], source: str | None = None) -> list[An
         f"\nKnowledge base {kb['version']}, profile {kb['profile']}; "
         f"assessed on {doc['assessed_on']}" + (f"; file {source}" if source else ""),
     )
-    parts: list[Any] = [Panel(header, title=title, expand=False), _scores(doc), _stage(doc)]
+    parts: list[Any] = [Panel(header, title=title, expand=False), _scores(doc)]
+    if doc["scores"].get("hcc"):
+        parts.append(_hcc_scores(doc))
+    parts.append(_stage(doc))
+    if doc.get("response", {}).get("assessable"):
+        parts.append(_response(doc["response"]))
     parts.extend(render_plan(doc))
     if doc.get("prognosis"):
         parts.extend(render_prognosis(doc))
@@ -73,6 +78,39 @@ def _scores(doc: dict[str, Any]) -> Table:
     return t
 
 
+def _hcc_scores(doc: dict[str, Any]) -> Table:
+    sc = doc["scores"]
+    t = Table(title="HCC prognostic scores", show_header=True, header_style="bold")
+    for col in ("score", "value", "version"):
+        t.add_column(col)
+    for key, s in sc["hcc"].items():
+        value = "unknown" if s["points"] is None else str(s["points"])
+        if s.get("group"):
+            value += f" ({s['group']})"
+        t.add_row(Text(s.get("label", key)), value, Text(s["version"]))
+    tbs = sc.get("tumour_burden_score")
+    t.add_row("TBS", _v(tbs), Text(sc.get("versions", {}).get("tumour_burden", "")))
+    return t
+
+
+def _response(r: dict[str, Any]) -> Table:
+    t = Table(title=f"Response {r['baseline_date']} -> {r['latest_date']}", header_style="bold")
+    for col in ("criteria", "category", "why"):
+        t.add_column(col)
+    for key, label in (("recist", "RECIST 1.1"), ("mrecist", "mRECIST"), ("irecist", "iRECIST")):
+        t.add_row(label, _v(r.get(key)), Text("; ".join(r.get("reasons", {}).get(key, []))))
+    afp = r.get("afp_change_pct")
+    afp_text = (
+        "unknown"
+        if r.get("afp_response") is None
+        else ("response" if r["afp_response"] else "no response")
+    )
+    t.add_row("AFP", afp_text, "" if afp is None else f"change {afp:+.1f}%")
+    for note in r.get("notes", []):
+        t.add_row("", "", Text(note, style="yellow"))
+    return t
+
+
 def _stage(doc: dict[str, Any]) -> Table:
     st = doc["staging"]
     s = Table(title="Stage and lymph nodes", show_header=True, header_style="bold")
@@ -92,6 +130,12 @@ def _stage(doc: dict[str, Any]) -> Table:
     s.add_row("Distant nodes (M1)", _stations(nd["distant"]), "")
     s.add_row("Extra-abdominal nodes", _v(nd["extra_abdominal"]), "")
     s.add_row("Compressive nodes", _v(nd["compressive"]), "")
+    tc = st.get("transplant_criteria")
+    if tc:
+        within = ", ".join(
+            f"{k.replace('_', '-')}: {_v(tc.get(k))}" for k in ("milan", "ucsf", "up_to_7")
+        )
+        s.add_row("Transplant criteria", within, Text("; ".join(tc.get("reasons", []))))
     return s
 
 

@@ -43,6 +43,11 @@ def _options_table(title: str, options: Sequence[Option], *, with_line: bool = T
         why = "\n".join(o["reasons"])
         if o.get("dose_notes") and o["status"] in ACTIVE:
             why += "\n" + "\n".join(f"dose: {d}" for d in o["dose_notes"])
+        for ix in o.get("interactions", []):
+            why += f"\ninteraction ({ix['severity'].replace('_', ' ')}): {ix['text']}"
+        av = o.get("availability") or {}
+        if av and av.get("badge") != "not_configured":
+            why += f"\navailability: {av['label']}"
         t.add_row(
             Text(name),
             Text(o["status"].replace("_", " "), style=STYLE[o["status"]]),
@@ -80,6 +85,7 @@ def render_plan(doc: dict[str, Any]) -> list[Any]:
         for o in g.not_eligible:
             t.add_row(Text(o["name"]), Text("; ".join(o["reasons"])))
         parts.append(t)
+    parts.extend(_availability(p))
     if p.get("disagreements"):
         t = Table(title="Where sources disagree", header_style="bold")
         t.add_column("option")
@@ -88,6 +94,27 @@ def render_plan(doc: dict[str, Any]) -> list[Any]:
             t.add_row(d["option"], ", ".join(f"{k}: {v}" for k, v in d["positions"].items()))
         parts.append(t)
     return parts
+
+
+def _availability(p: dict[str, Any]) -> list[Any]:
+    """Guideline ranking beside the ranking of what is available at the configured site."""
+    av = p.get("availability") or {}
+    if not av.get("site"):
+        return [Text("Availability: not configured (use --site)", style="dim")]
+    names = {o["id"]: o for o in p["options"]}
+    t = Table(title=f"Availability at {av['name']} (never changes a status)", header_style="bold")
+    for col in ("guideline ranking", "available alternatives", "badge"):
+        t.add_column(col)
+    guide, avail = av["guideline_ranking"], av.get("available_ranking") or []
+    for i in range(max(len(guide), len(avail))):
+        g = names[guide[i]] if i < len(guide) else None
+        a = names[avail[i]] if i < len(avail) else None
+        t.add_row(
+            Text(f"{g['name']} ({g['status']})" if g else ""),
+            Text(f"{a['name']} ({a['status']})" if a else ""),
+            Text(a["availability"]["label"] if a else ""),
+        )
+    return [t]
 
 
 def _care_tables(p: dict[str, Any]) -> list[Any]:

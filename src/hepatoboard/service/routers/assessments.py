@@ -18,7 +18,7 @@ from hepatoboard.contracts.case import Case
 from hepatoboard.contracts.errors import CaseError
 from hepatoboard.pipeline import assess
 from hepatoboard.service.body import CASE_BODY, read_case
-from hepatoboard.service.deps import DbSession, Principal, kb_of, require, stored
+from hepatoboard.service.deps import DbSession, Principal, kb_of, require, site_of, stored
 from hepatoboard.service.models import CaseErrorOut, StoredAssessmentOut
 from hepatoboard.storage import repository as repo
 
@@ -30,7 +30,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": CaseErrorOut}}
 
 def run_assessment(request: Request, case: Case, profile: str | None, as_of: Any) -> dict[str, Any]:
     """The assessment of one case as a JSON-ready document (runs in a worker thread)."""
-    return assess(case, profile=profile, as_of=as_of, kb=kb_of(request)).to_json_dict()
+    return assess(
+        case, profile=profile, as_of=as_of, kb=kb_of(request), site=site_of(request)
+    ).to_json_dict()
 
 
 @router.post(

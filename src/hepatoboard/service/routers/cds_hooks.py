@@ -87,7 +87,7 @@ def discovery() -> dict[str, Any]:
 def _run(request: Request, body: dict[str, Any], tenant: Tenant, hook: str) -> svc.HookResult:
     """The hook's work (in a worker thread): record -> case -> assessment -> cards."""
     kb = kb_of(request)
-    result = svc.read_record(body, tenant.fhir_servers, kb)
+    result = svc.read_record(body, tenant.fhir_servers, kb, request.app.state.site)
     if result.assessment is not None and hook == "order-sign":
         orders = svc.draft_drugs(body, CodeMaps())
         result.cards = svc.order_sign_cards(result.assessment, orders)
@@ -160,7 +160,11 @@ async def feedback(
         rows.append((target, outcome))
     for target, outcome in rows:
         await run_in_threadpool(
-            repo.audit, session, f"cds:{tenant.name}", f"cds.{_service(service_id)}.feedback",
-            target, outcome,
-        )  # fmt: skip
+            repo.audit,
+            session,
+            f"cds:{tenant.name}",
+            f"cds.{_service(service_id)}.feedback",
+            target,
+            outcome,
+        )
     return Response(status_code=200)

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from hepatoboard.contracts.errors import CaseError, Problem
-from hepatoboard.service.deps import DbSession, Principal, kb_of, require
+from hepatoboard.service.deps import DbSession, Principal, kb_of, require, site_of
 from hepatoboard.service.models import CaseErrorOut
 from hepatoboard.storage import repository as repo
 
@@ -26,10 +26,12 @@ MAX_BODY = 5_000_000  # bytes (non-clinical request limit)
 BUNDLE_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/fhir+json": {"schema": {"type": "object"}},
-                    "application/json": {"schema": {"type": "object"}}},
+        "content": {
+            "application/fhir+json": {"schema": {"type": "object"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
     }
-}  # fmt: skip
+}
 
 
 def _assess(request: Request, data: Any, as_of: Any, profile: str | None, output: str) -> Any:
@@ -37,7 +39,7 @@ def _assess(request: Request, data: Any, as_of: Any, profile: str | None, output
     from hepatoboard.pipeline import assess
 
     case, report = bundle_to_case(data, as_of=as_of)
-    result = assess(case, profile=profile, as_of=as_of, kb=kb_of(request))
+    result = assess(case, profile=profile, as_of=as_of, kb=kb_of(request), site=site_of(request))
     if output == "fhir":
         from hepatoboard.fhir.from_assessment import assessment_to_bundle
 

@@ -57,7 +57,8 @@ async def submit(request: Request) -> Response:
         try:
             data, pasted = await _document(form)
             case = parse_case(data)
-            result = await run_in_threadpool(lambda: assess(case, kb=kb).to_json_dict())
+            site = request.app.state.site
+            result = await run_in_threadpool(lambda: assess(case, kb=kb, site=site).to_json_dict())
         except CaseError as exc:
             repo.audit(session, who.name, "assessment.create", None, "invalid")
             errors: dict[str, list[str]] = {}
