@@ -6,7 +6,6 @@ that ``hepatoboard --help`` starts fast.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import sys
 from pathlib import Path
@@ -82,21 +81,23 @@ def assess(
 
 
 def _plot(case, result, path: Path, n_cases: int, index: int, date) -> None:  # type: ignore[no-untyped-def]
-    """Survival curves with their bands; one file per case when several cases are given."""
-    from hepatoboard.assessment.assess import prognosis_scenarios
-    from hepatoboard.facts.derive import derive_facts
-    from hepatoboard.knowledge.base import knowledge
-    from hepatoboard.prognosis import plot_curves, predict
-    from hepatoboard.staging import stage
+    """Survival curves with their bands, drawn from the assessment's stored prognosis (never
+    recomputed); one file per case when several cases are given."""
+    from hepatoboard.prognosis import plot_curves
 
     if path.suffix.lower() not in (".png", ".svg"):
         print(f"--plot: '{path}' must end in .png or .svg", file=sys.stderr)
         raise typer.Exit(2)
-    facts = derive_facts(case, date or dt.date.today())
-    stage(facts, knowledge())
-    prognosis = predict(facts, prognosis_scenarios(result.plan), curves=True)
+    if result.prognosis is None:
+        print("--plot: this assessment has no prognosis", file=sys.stderr)
+        raise typer.Exit(2)
+    recommended = [o.id for o in (result.plan.options if result.plan else [])
+                   if o.status == "recommended"]  # fmt: skip
     target = path if n_cases == 1 else path.with_name(f"{path.stem}-{index + 1}{path.suffix}")
-    plot_curves(prognosis, str(target), title=f"Estimated survival - case {case.id or index + 1}")
+    plot_curves(
+        result.prognosis, str(target), title=f"Estimated survival - case {case.id or index + 1}",
+        highlight=recommended,
+    )  # fmt: skip
     print(f"survival curves written to {target}", file=sys.stderr)
 
 

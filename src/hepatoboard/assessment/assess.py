@@ -108,7 +108,7 @@ def assess(
     if with_prognosis:
         from hepatoboard.prognosis import predict
 
-        prognosis = predict(facts, prognosis_scenarios(plan_out), curves=False)
+        prognosis = predict(facts, prognosis_scenarios(plan_out))
     plan_raw = read("plan.yaml")
     return Assessment(
         case_id=case.id,
@@ -137,14 +137,18 @@ def assess(
     )
 
 
-SYSTEMIC = ("immunotherapy", "targeted_therapy", "chemotherapy")
+PROGNOSIS_MODALITIES = (
+    "immunotherapy", "targeted_therapy", "chemotherapy", "radiotherapy", "surgery_interventional",
+)  # fmt: skip
 
 
 def prognosis_scenarios(plan: Plan) -> list[str]:
-    """Best supportive care plus every systemic option that is recommended or considered."""
+    """Best supportive care plus every systemic or local (radiotherapy, surgical,
+    interventional) option that is recommended or considered; the prognosis model names the
+    ones it has no published survival for."""
     return ["best_supportive_care"] + [
         o.id for o in plan.options
-        if o.modality in SYSTEMIC and o.status in ("recommended", "consider")
+        if o.modality in PROGNOSIS_MODALITIES and o.status in ("recommended", "consider")
     ]  # fmt: skip
 
 

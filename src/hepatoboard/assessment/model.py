@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hepatoboard.prognosis.result import Prognosis
+
 ASSESSMENT_FORMAT = "hepatoboard-assessment/1"
 
 
@@ -155,7 +157,7 @@ class Assessment(_Out):
     scores: Scores
     staging: Staging
     plan: Plan | None = None
-    prognosis: dict[str, Any] | None = None
+    prognosis: Prognosis | None = None
     missing_data: list[MissingItem]
     warnings: list[str]
     limitations: list[str] = Field(default_factory=list)

@@ -128,7 +128,7 @@ def render_plan(a: Assessment) -> list[Any]:
 
 
 def render_prognosis(a: Assessment) -> list[Any]:
-    prog = a.prognosis or {}
+    prog = a.prognosis.model_dump(mode="json") if a.prognosis else {}
     t = Table(title="Prognosis (estimated survival, months)", header_style="bold")
     for col in ("scenario", "median", "80% interval", "6 mo", "12 mo", "24 mo"):
         t.add_column(col)
@@ -141,7 +141,7 @@ def render_prognosis(a: Assessment) -> list[Any]:
             f"{lo:.1f}-{hi:.1f}",
             *(f"{surv.get(k, 0) * 100:.0f}%" for k in ("6", "12", "24")),
         )
-    notes = [w for s in prog.get("scenarios", []) for w in s.get("warnings", [])]
+    notes = [w for s in prog.get("scenarios", []) for w in s.get("caveats", [])]
     parts: list[Any] = [t]
     if prog.get("warnings") or notes:
         unique = list(dict.fromkeys([*prog.get("warnings", []), *notes]))

@@ -8,7 +8,6 @@ audited.
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import os
 import secrets
@@ -223,8 +222,7 @@ def mount_ui(app: FastAPI, sessions: sessionmaker[Session], kb: KnowledgeBase) -
                        "ok" if row else "not_found")  # fmt: skip
             if row is None:
                 raise HTTPException(404, "no assessment with this id")
-        return Response(_chart_svg(row.case_json, row.result_json, kb),
-                        media_type="image/svg+xml")  # fmt: skip
+        return Response(_chart_svg(row.result_json), media_type="image/svg+xml")
 
     @app.get("/ui/cases/{case_id}/history", include_in_schema=False)
     def history(request: Request, case_id: str) -> Response:
@@ -314,19 +312,15 @@ def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
     return out or ["no change in stage, scores or option status"]
 
 
-def _chart_svg(case_json: dict[str, Any], result: dict[str, Any], kb: KnowledgeBase) -> bytes:
-    """The survival chart, recomputed from the stored case (seeded: same numbers as stored)."""
+def _chart_svg(result: dict[str, Any]) -> bytes:
+    """The survival chart, drawn from the stored assessment's prognosis (never recomputed)."""
     import tempfile
 
-    from hepatoboard.facts.derive import derive_facts
-    from hepatoboard.prognosis import plot_curves, predict
-    from hepatoboard.staging import stage
+    from hepatoboard.prognosis import plot_curves
 
-    case = parse_case(case_json, today=dt.date.fromisoformat(result["assessed_on"]))
-    facts = derive_facts(case, dt.date.fromisoformat(result["assessed_on"]))
-    stage(facts, kb)
-    ids = [s["id"] for s in (result.get("prognosis") or {}).get("scenarios", [])]
-    prognosis = predict(facts, ids or ["best_supportive_care"], curves=True)
+    recommended = [o["id"] for o in (result.get("plan") or {}).get("options", [])
+                   if o.get("status") == "recommended"]  # fmt: skip
     with tempfile.NamedTemporaryFile(suffix=".svg") as f:
-        plot_curves(prognosis, f.name, title="Estimated survival")
+        plot_curves(result.get("prognosis") or {"scenarios": []}, f.name,
+                    title="Estimated survival", highlight=recommended)  # fmt: skip
         return Path(f.name).read_bytes()

@@ -1,0 +1,242 @@
+"""The calibration table: the model against every published subgroup and cohort figure in
+``prognosis.yaml`` (issue 13).
+
+Why a module (not only a script): the same rows are checked by ``tests/test_prognosis.py`` and
+written into ``docs/prognosis.md`` by ``bench/calibration.py``, so the document can never show
+numbers the code does not produce.
+
+Rules (docs/prognosis.md, "Calibration"):
+
+- a patient "who matches a subgroup" has the subgroup's defining facts and nothing else known
+  (every other factor takes the arm population's own distribution);
+- a median is compared at the anchor (the arm alone, no scenario ceilings); a treatment hazard
+  ratio is the model's ratio of cumulative hazards of the two arms for that patient at the
+  control arm's median; a within-arm (multivariable) hazard ratio is compared with the ratio
+  of the two patients' hazards that the model applies (before the ceiling, which bounds medians,
+  not hazard ratios);
+- the bounds are the published 95% interval, or +-``calibration_tolerance_without_ci`` of the
+  value where none was published (landmark rates: the binomial 95% interval when n is known).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hepatoboard.criteria.expr import FactValue
+from hepatoboard.prognosis.data import LN2, Z95, PrognosisData, load
+from hepatoboard.prognosis.model import HI, LO, MID, CurveNode, _Context
+
+
+@dataclass(frozen=True)
+class Row:
+    table: str  # "subgroups" | "cohorts" | "landmarks"
+    arm: str
+    subgroup: str
+    published: str
+    bounds: tuple[float, float]
+    model: float
+    model_interval: tuple[float, float] | None
+    unit: str  # "months" | "HR" | "%"
+    source: str
+    target: bool
+
+    @property
+    def within(self) -> bool:
+        lo, hi = self.bounds
+        return lo - 1e-9 <= self.model <= hi + 1e-9
+
+
+def _facts(values: Mapping[str, Any]) -> dict[str, FactValue]:
+    return {k: FactValue(v, () if v is not None else (k,)) for k, v in values.items()}
+
+
+def _hr(curve: CurveNode, reference: CurveNode) -> float:
+    """Ratio of cumulative hazards at the reference curve's median."""
+    s = curve.surv(reference.median(MID), MID)
+    return -math.log(s) / LN2
+
+
+def _bounds(value: float, ci: tuple[float, float] | None, tol: float) -> tuple[float, float]:
+    return ci if ci is not None else (value * (1 - tol), value * (1 + tol))
+
+
+def _fmt(value: float, ci: tuple[float, float] | None, unit: str) -> str:
+    v = f"{value:.3g}" if unit == "HR" else f"{value:g}"
+    if ci is None:
+        return f"{v} (no CI)"
+    return f"{v} ({ci[0]:g}-{ci[1]:g})"
+
+
+def rows(data: PrognosisData | None = None) -> list[Row]:
+    data = data or load()
+    tol = data.settings.calibration_tolerance_without_ci
+    out: list[Row] = []
+
+    def anchor_curve(aid: str, facts: Mapping[str, Any]) -> CurveNode:
+        return _Context(data, _facts(facts)).anchor(aid).curve
+
+    def raw_log_hazard(aid: str, facts: Mapping[str, Any]) -> float:
+        return _Context(data, _facts(facts)).anchor(aid).raw_log_hazard
+
+    for aid, a in data.anchors.items():
+        if a.mix is None and not a.median.range:
+            continue
+        m = a.median
+        if m.months is not None:
+            c = anchor_curve(aid, {})
+            pub = _fmt(m.months, m.ci95, "months")
+            out.append(
+                Row("subgroups", a.label, "all patients (median OS)", pub,
+                    _bounds(m.months, m.ci95, tol), round(c.median(MID), 1),
+                    (round(c.median(LO), 1), round(c.median(HI), 1)), "months",
+                    m.sources()[0], True)
+            )  # fmt: skip
+        else:
+            assert m.range is not None
+            c = anchor_curve(aid, {})
+            out.append(
+                Row("subgroups", a.label, "published range (median / mean OS)",
+                    f"{m.range[0]:g}-{m.range[1]:g}", m.range, round(c.median(MID), 1),
+                    (round(c.median(LO), 1), round(c.median(HI), 1)), "months",
+                    m.sources()[0], True)
+            )  # fmt: skip
+        for sg in a.subgroups:
+            if sg.kind == "hr_vs":
+                assert sg.hr_vs is not None and sg.hr is not None
+                exp_c = anchor_curve(aid, sg.facts)
+                ctl_c = anchor_curve(sg.hr_vs, sg.facts)
+                model = _hr(exp_c, ctl_c)
+                label = f"{sg.label}: HR vs {data.anchors[sg.hr_vs].label}"
+                out.append(
+                    Row("subgroups", a.label, label, _fmt(sg.hr, sg.ci95, "HR"),
+                        _bounds(sg.hr, sg.ci95, tol), round(model, 2), None, "HR", sg.source,
+                        True)
+                )  # fmt: skip
+            elif sg.kind == "hr_within":
+                assert sg.hr_within is not None and sg.reference is not None
+                model = math.exp(raw_log_hazard(aid, sg.facts) - raw_log_hazard(aid, sg.reference))
+                out.append(
+                    Row("subgroups", a.label, sg.label, _fmt(sg.hr_within, sg.ci95, "HR"),
+                        _bounds(sg.hr_within, sg.ci95, tol), round(model, 2), None, "HR",
+                        sg.source, True)
+                )  # fmt: skip
+            else:
+                assert sg.median is not None
+                c = anchor_curve(aid, sg.facts)
+                out.append(
+                    Row("subgroups", a.label, sg.label, _fmt(sg.median, sg.ci95, "months"),
+                        _bounds(sg.median, sg.ci95, tol), round(c.median(MID), 1),
+                        (round(c.median(LO), 1), round(c.median(HI), 1)), "months", sg.source,
+                        True)
+                )  # fmt: skip
+        c = anchor_curve(aid, {}) if a.landmarks else None
+        for lm in a.landmarks:
+            assert c is not None
+            se = a.landmark_se(lm)
+            ci = lm.ci95 or (lm.survival - Z95 * se, lm.survival + Z95 * se)
+            out.append(
+                Row("landmarks", a.label, f"{lm.month:g}-month OS" + ("" if lm.fit else
+                    " (not fitted)"), f"{100 * lm.survival:.1f}%",
+                    (100 * ci[0], 100 * ci[1]), round(100 * c.surv(lm.month, MID), 1), None, "%",
+                    lm.source, lm.fit)
+            )  # fmt: skip
+
+    for chk in data.external_checks:
+        ctx = _Context(data, _facts(chk.facts))
+        curve = ctx.scenario(chk.scenario).curve
+        label = data.scenarios[chk.scenario].label
+        interval = (round(curve.median(LO), 1), round(curve.median(HI), 1))
+        if chk.minus is not None:
+            assert chk.range is not None
+            base = ctx.scenario(chk.minus).curve
+            gain = curve.median(MID) - base.median(MID)
+            gi = (curve.median(LO) - base.median(LO), curve.median(HI) - base.median(HI))
+            out.append(
+                Row("cohorts", label, chk.label, f"+{chk.range[0]:g} to +{chk.range[1]:g}",
+                    chk.range, round(gain, 1), (round(gi[0], 1), round(gi[1], 1)), "months",
+                    chk.source, chk.target)
+            )  # fmt: skip
+        elif chk.range is not None:
+            out.append(
+                Row("cohorts", label, chk.label, f"{chk.range[0]:g}-{chk.range[1]:g}", chk.range,
+                    round(curve.median(MID), 1), interval, "months", chk.source, chk.target)
+            )  # fmt: skip
+        elif chk.median is not None:
+            out.append(
+                Row("cohorts", label, chk.label, _fmt(chk.median, chk.ci95, "months"),
+                    _bounds(chk.median, chk.ci95, tol), round(curve.median(MID), 1), interval,
+                    "months", chk.source, chk.target)
+            )  # fmt: skip
+        elif chk.landmark is not None:
+            lm = chk.landmark
+            if lm.n:
+                half = Z95 * math.sqrt(lm.survival * (1 - lm.survival) / lm.n)
+                b = (100 * (lm.survival - half), 100 * (lm.survival + half))
+            else:
+                b = (100 * lm.survival * (1 - tol), 100 * lm.survival * (1 + tol))
+            out.append(
+                Row("cohorts", label, chk.label, f"{100 * lm.survival:.1f}%", b,
+                    round(100 * curve.surv(lm.month, MID), 1), None, "%", chk.source, chk.target)
+            )  # fmt: skip
+        else:
+            assert chk.hr is not None and chk.reference is not None
+            ref = _Context(data, _facts(chk.reference)).scenario(chk.scenario).curve
+            out.append(
+                Row("cohorts", label, chk.label, _fmt(chk.hr, chk.ci95, "HR"),
+                    _bounds(chk.hr, chk.ci95, tol), round(_hr(curve, ref), 2), None, "HR",
+                    chk.source, chk.target)
+            )  # fmt: skip
+    return out
+
+
+def _num(x: float, unit: str) -> str:
+    return f"{x:.2f}" if unit == "HR" else f"{x:.1f}"
+
+
+def markdown(table: list[Row]) -> str:
+    """The three tables for docs/prognosis.md (generated by bench/calibration.py)."""
+    parts = []
+    titles = {
+        "subgroups": (
+            "#### Anchor arms and their published subgroups (calibration targets)\n\n"
+            "A test fails if any row is outside its bounds."
+        ),
+        "cohorts": (
+            "#### Seed article and cohorts that are not anchors\n\n"
+            "Rows marked *target* are required to be within bounds (the seed article); the "
+            "others are other populations or treatments, shown for plausibility."
+        ),
+        "landmarks": (
+            "#### Curve shape: published landmark survival vs the model\n\n"
+            "Fitted landmarks (up to 24 months) are targets; later ones are not fitted and show "
+            "the Weibull's known under-prediction of immunotherapy plateaus."
+        ),
+    }
+    for name in ("subgroups", "cohorts", "landmarks"):
+        rs = [r for r in table if r.table == name]
+        lines = [
+            titles[name],
+            "",
+            "| Arm / scenario | Subgroup or figure | Published (95% CI) | Bounds | Model (80% "
+            "interval) | Within | Target | Source |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in rs:
+            model = _num(r.model, r.unit)
+            if r.model_interval is not None:
+                model += (
+                    f" ({_num(r.model_interval[0], r.unit)}-{_num(r.model_interval[1], r.unit)})"
+                )
+            if r.unit == "%":
+                model += "%"
+            bounds = f"{_num(r.bounds[0], r.unit)}-{_num(r.bounds[1], r.unit)}"
+            lines.append(
+                f"| {r.arm} | {r.subgroup} | {r.published} | {bounds} | {model} | "
+                f"{'yes' if r.within else '**no**'} | {'target' if r.target else '-'} | "
+                f"{r.source} |"
+            )
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
