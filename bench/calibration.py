@@ -1,4 +1,5 @@
-"""Write the calibration table into docs/prognosis.md (between the calibration markers).
+"""Write the calibration table and the worked examples into docs/prognosis.md (between the
+``calibration`` and ``example`` markers).
 
 Run: ``.venv/bin/python bench/calibration.py`` (``--check`` only reports whether the document is
 current). The rows come from ``hepatoboard.prognosis.calibration``; tests/test_prognosis.py fails
@@ -13,16 +14,21 @@ from pathlib import Path
 from hepatoboard.prognosis import calibration
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "prognosis.md"
-START, END = "<!-- calibration:start -->\n", "<!-- calibration:end -->"
+BLOCKS = ("calibration", "example")
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}{body}{end}{tail}"
 
 
 def main() -> int:
     rows = calibration.rows()
-    table = calibration.markdown(rows)
     text = DOC.read_text(encoding="utf-8")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    new = f"{head}{START}{table}{END}{tail}"
+    new = replace_block(text, "calibration", calibration.markdown(rows))
+    new = replace_block(new, "example", calibration.example_markdown())
     targets = [r for r in rows if r.target]
     outside = [r for r in targets if not r.within]
     print(f"{len(rows)} rows, {len(targets)} targets, {len(outside)} target(s) outside bounds")

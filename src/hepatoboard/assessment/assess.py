@@ -30,6 +30,7 @@ from hepatoboard.facts.derive import derive_facts
 from hepatoboard.knowledge.base import KnowledgeBase, knowledge
 from hepatoboard.knowledge.files import read
 from hepatoboard.planning.planner import plan as make_plan
+from hepatoboard.prognosis import predict
 from hepatoboard.staging import stage
 
 DEFAULT_PROFILE = "international"
@@ -104,11 +105,7 @@ def assess(
             "disagreements": pr.disagreements,
         }
     )
-    prognosis = None
-    if with_prognosis:
-        from hepatoboard.prognosis import predict
-
-        prognosis = predict(facts, prognosis_scenarios(plan_out))
+    prognosis = predict(facts, prognosis_scenarios(plan_out)) if with_prognosis else None
     plan_raw = read("plan.yaml")
     return Assessment(
         case_id=case.id,

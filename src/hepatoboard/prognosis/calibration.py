@@ -89,7 +89,7 @@ def rows(data: PrognosisData | None = None) -> list[Row]:
             c = anchor_curve(aid, {})
             pub = _fmt(m.months, m.ci95, "months")
             out.append(
-                Row("subgroups", a.label, "all patients (median OS)", pub,
+                Row("subgroups", a.label, "arm median (a patient with nothing known)", pub,
                     _bounds(m.months, m.ci95, tol), round(c.median(MID), 1),
                     (round(c.median(LO), 1), round(c.median(HI), 1)), "months",
                     m.sources()[0], True)
@@ -240,3 +240,67 @@ def markdown(table: list[Row]) -> str:
             )
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Worked examples for docs/prognosis.md (generated, so the document shows what the code gives).
+
+EXAMPLE_BASE: dict[str, Any] = {
+    # examples/seed-father.yaml as derived facts (Child-Pugh A, ALBI 2, ECOG 1, AFP 1250,
+    # 3 nodules, regional nodes only, no ascites, no vascular invasion, first line)
+    "child_pugh_class": "A", "albi_grade": 2, "ecog": 1, "afp_ng_ml": 1250.0,
+    "portal_vein_invasion": "none", "hepatic_vein_invasion": "none", "nodal_disease": True,
+    "distant_nodes": False, "distant_metastases": False, "ascites": "none", "nodules": 3,
+    "bclc_stage": "C", "next_line": 1,
+}  # fmt: skip
+EXAMPLE_PATIENTS: dict[str, dict[str, Any]] = {
+    "Seed father (CP-A, ALBI 2, ECOG 1, AFP 1250)": {},
+    "Favourable: ALBI 1, ECOG 0, AFP 5": {"albi_grade": 1, "ecog": 0, "afp_ng_ml": 5.0},
+    "Seed father, AFP unknown": {"afp_ng_ml": None},
+    "Seed father + portal vein Vp3": {"portal_vein_invasion": "vp3"},
+    "Seed father but Child-Pugh B": {"child_pugh_class": "B"},
+    "Seed father but ECOG 2": {"ecog": 2},
+    "Child-Pugh C, ECOG 3 (BCLC D)": {"child_pugh_class": "C", "ecog": 3, "bclc_stage": "D"},
+}
+EXAMPLE_SCENARIOS = [
+    "best_supportive_care", "atezolizumab_bevacizumab", "durvalumab_tremelimumab",
+    "camrelizumab_rivoceranib", "tislelizumab", "sorafenib", "nodal_radiotherapy",
+    "lymph_node_dissection",
+]  # fmt: skip
+
+
+def example_markdown(data: PrognosisData | None = None) -> str:
+    from hepatoboard.prognosis.model import predict
+
+    data = data or load()
+    names = [data.scenarios[s].label for s in EXAMPLE_SCENARIOS]
+    lines = [
+        "| Patient (nodal spread, first line) | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for label, overrides in EXAMPLE_PATIENTS.items():
+        res = predict(_facts({**EXAMPLE_BASE, **overrides}), EXAMPLE_SCENARIOS, data=data)
+        by = {s.id: s for s in res.scenarios}
+        cells = []
+        for sid in EXAMPLE_SCENARIOS:
+            s = by[sid]
+            mark = "*" if any(c.startswith("capped at the best") for c in s.caveats) else ""
+            cells.append(
+                f"{s.median_months:.1f}{mark} ({s.interval_months[0]:.1f}-"
+                f"{s.interval_months[1]:.1f})"
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    seed = predict(_facts(EXAMPLE_BASE), [*EXAMPLE_SCENARIOS, "nodal_radiotherapy"], data=data)
+    resp = [s for s in seed.scenarios if s.kind == "responder"]
+    lines.append("")
+    lines.append(
+        "Median months (80% interval); * = capped at the best published group of the arm. "
+        "Responder scenarios for the seed father (what is possible, not the expectation): "
+        + "; ".join(
+            f"{s.label}: {s.median_months:.1f} ({s.interval_months[0]:.1f}-"
+            f"{s.interval_months[1]:.1f})"
+            for s in resp
+        )
+        + "."
+    )
+    return "\n".join(lines) + "\n"

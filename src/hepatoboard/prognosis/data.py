@@ -585,6 +585,8 @@ def _reference_problems(d: PrognosisData) -> Iterable[str]:
         for a in sc.all_anchors():
             if a not in d.anchors:
                 yield f"scenario {sid}: unknown anchor {a}"
+            elif d.anchors[a].calibration_only:
+                yield f"scenario {sid}: anchor {a} is marked calibration_only"
         if not sc.estimable and not sc.no_anchor_reason:
             yield f"scenario {sid}: no anchors and no no_anchor_reason"
         if sc.added_to is not None and (sc.added_to not in d.scenarios or not sc.additional_months):

@@ -120,6 +120,7 @@ class Compiled:
     z: float
     default_shape: float
     default_shape_log_se: float
+    months: tuple[float, ...]  # the stored curve's time points
 
 
 def compile_data(data: PrognosisData) -> Compiled:
@@ -175,11 +176,20 @@ def compile_data(data: PrognosisData) -> Compiled:
         for dname, dom in data.domains.items()
     }
     anchors = {}
+    populations: dict[str, PopulationC] = {}  # arms sharing a mix share its statistics
     for aid, a in data.anchors.items():
         shape, shape_se = fitted.get(aid, (default_shape, default_shape_se))
-        anchors[aid] = _compile_anchor(a, domains, raw_shares, shape, shape_se)
+        pop = None
+        if a.mix is not None:
+            key = a.mix.model_dump_json()
+            pop = populations.get(key)
+            if pop is None:
+                pop = populations[key] = _compile_population(a, domains, raw_shares)
+        anchors[aid] = _compile_anchor(a, pop, shape, shape_se)
     z = NormalDist().inv_cdf(0.5 + s.interval_level / 2)
-    return Compiled(tuple(domains), param_var, anchors, z, default_shape, default_shape_se)
+    n = round(s.horizon_months / s.step_months)
+    months = tuple(i * s.step_months for i in range(n + 1))
+    return Compiled(tuple(domains), param_var, anchors, z, default_shape, default_shape_se, months)
 
 
 def _share_value(spec: ShareSpec, values: Mapping[str, float]) -> float:
@@ -192,63 +202,88 @@ def _share_value(spec: ShareSpec, values: Mapping[str, float]) -> float:
     return float(spec)
 
 
-def _compile_anchor(
-    a: Anchor,
-    domains: Sequence[DomainC],
-    raw_shares: Mapping[str, Mapping[str, list[ShareSpec]]],
-    shape: float,
-    shape_se: float,
-) -> AnchorC:
-    median, log_se = a.median_centre(), a.median_log_se()
-    own = CapGroup(None, median, log_se, "the whole arm", None)
-    if a.mix is None:
-        return AnchorC(
-            a, median, log_se, shape, shape_se, False, {}, {}, {}, 0.0, (own,), tuple(a.sources())
-        )
+@dataclass(frozen=True)
+class PopulationC:
+    level_probs: dict[str, tuple[float, ...]]
+    pop_mean: dict[str, float]
+    pop_weights: dict[str, float]
+    mix_var: float
+
+
+def _compile_population(
+    a: Anchor, domains: Sequence[DomainC], raw_shares: Mapping[str, Mapping[str, list[ShareSpec]]]
+) -> PopulationC:
+    """Level probabilities, mean log hazard and its uncertainty of one reference population."""
+    assert a.mix is not None
     centres = {k: getattr(a.mix, k).centre for k in type(a.mix).model_fields}
 
-    def level_probs(values: Mapping[str, float]) -> dict[str, tuple[float, ...]]:
+    def domain_probs(dname: str, values: Mapping[str, float]) -> dict[str, tuple[float, ...]]:
         out = {}
-        for dname, markers in raw_shares.items():
-            for mname, specs in markers.items():
-                probs = [max(0.0, _share_value(sp, values)) for sp in specs]
-                total = sum(probs)
-                out[f"{dname}.{mname}"] = tuple(p / total for p in probs) if total else probs
+        for mname, specs in raw_shares[dname].items():
+            probs = [max(0.0, _share_value(sp, values)) for sp in specs]
+            total = sum(probs)
+            out[f"{dname}.{mname}"] = tuple(p / total for p in probs) if total else tuple(probs)
         return out
 
-    def population(probs: Mapping[str, tuple[float, ...]]) -> tuple[dict[str, float], dict]:
-        means, weights = {}, {}
-        for d in domains:
-            dists = [
-                [(i, probs[f"{d.name}.{m.name}"][i]) for i in range(len(m.levels))]
-                for m in d.markers
-            ]
-            st = _domain_stats(d, dists)
-            means[d.name] = st.mean
-            for k, w in st.weights.items():
-                weights[k] = weights.get(k, 0.0) + w
-        return means, weights
+    def domain_stats(d: DomainC, probs: Mapping[str, tuple[float, ...]]) -> DomainStats:
+        dists = [
+            [(i, probs[f"{d.name}.{m.name}"][i]) for i in range(len(m.levels))] for m in d.markers
+        ]
+        return _domain_stats(d, dists)
 
-    probs = level_probs(centres)
-    pop_mean, pop_weights = population(probs)
-    base = sum(pop_mean.values())
-    mix_var = 0.0  # uncertainty of the population mean from assumed ranges (finite differences)
+    probs: dict[str, tuple[float, ...]] = {}
+    pop_mean: dict[str, float] = {}
+    pop_weights: dict[str, float] = {}
+    for d in domains:
+        dp = domain_probs(d.name, centres)
+        probs.update(dp)
+        st = domain_stats(d, dp)
+        pop_mean[d.name] = st.mean
+        for k, w in st.weights.items():
+            pop_weights[k] = pop_weights.get(k, 0.0) + w
+    # Uncertainty of the population mean from assumed ranges: finite differences, recomputing
+    # only the domains whose shares name the key.
+    mix_var = 0.0
     for key in centres:
         share = getattr(a.mix, key)
         if share.variance <= 0:
             continue
         h = 1e-4
         bumped = {**centres, key: centres[key] + h}
-        deriv = (sum(population(level_probs(bumped))[0].values()) - base) / h
+        deriv = 0.0
+        for d in domains:
+            specs = [sp for m in raw_shares[d.name].values() for sp in m]
+            if any(key in _keys(sp) for sp in specs):
+                deriv += (domain_stats(d, domain_probs(d.name, bumped)).mean - pop_mean[d.name]) / h
         mix_var += deriv * deriv * share.variance
-    caps = [own]
+    return PopulationC(probs, pop_mean, pop_weights, mix_var)
+
+
+def _keys(spec: ShareSpec) -> set[str]:
+    if isinstance(spec, str):
+        return {spec}
+    if isinstance(spec, dict):
+        if "complement" in spec:
+            return set(spec["complement"])
+        return set().union(*(_keys(x) for x in spec["product"]))
+    return set()
+
+
+def _compile_anchor(a: Anchor, pop: PopulationC | None, shape: float, shape_se: float) -> AnchorC:
+    median, log_se = a.median_centre(), a.median_log_se()
+    caps = [CapGroup(None, median, log_se, "the whole arm", None)]
     for sg in a.subgroups:
         if sg.median is not None:
             se = ci_log_se(sg.ci95) if sg.ci95 else math.sqrt(2.0 / sg.n) if sg.n else log_se
             caps.append(CapGroup(sg.when, sg.median, se, sg.label, sg.source))
+    if pop is None:
+        return AnchorC(
+            a, median, log_se, shape, shape_se, False, {}, {}, {}, 0.0, tuple(caps),
+            tuple(a.sources()),
+        )  # fmt: skip
     return AnchorC(
-        a, median, log_se, shape, shape_se, True, probs, pop_mean, pop_weights, mix_var,
-        tuple(caps), tuple(a.sources()),
+        a, median, log_se, shape, shape_se, True, pop.level_probs, pop.pop_mean, pop.pop_weights,
+        pop.mix_var, tuple(caps), tuple(a.sources()),
     )  # fmt: skip
 
 
@@ -328,15 +363,16 @@ class AnchorEstimate:
     applied: frozenset[str]  # hazard-ratio parameters that moved this patient
 
 
-def anchor_estimate(
-    compiled: Compiled, anchor_id: str, prof: Profile, ev: Evaluator
-) -> AnchorEstimate:
-    """The patient's curve from one anchor (no scenario-level caps)."""
-    ac = compiled.anchors[anchor_id]
-    z = compiled.z
-    if not ac.adjusted:
-        w = Weibull.from_log(ac.shape, math.log(ac.median), ac.log_se, z)
-        return AnchorEstimate(ac, w, 0.0, 0.0, None, frozenset())
+@dataclass(frozen=True)
+class RelativeHazard:
+    """The patient against one reference population (shared by the arms with that mix)."""
+
+    log_hazard: float
+    variance: float  # unknown facts, hazard ratios and mix shares
+    applied: frozenset[str]
+
+
+def relative_hazard(compiled: Compiled, ac: AnchorC, prof: Profile) -> RelativeHazard:
     eta = var_u = 0.0
     weights: dict[str, float] = {}
     for d in compiled.domains:
@@ -365,9 +401,32 @@ def anchor_estimate(
             var_p += dw * dw * compiled.param_var[k]
             if not k.startswith("settings:"):
                 applied.add(k)
+    return RelativeHazard(eta, var_u + var_p + ac.mix_var, frozenset(applied))
+
+
+def anchor_estimate(
+    compiled: Compiled,
+    anchor_id: str,
+    prof: Profile,
+    ev: Evaluator,
+    cache: dict[int, RelativeHazard] | None = None,
+) -> AnchorEstimate:
+    """The patient's curve from one anchor (no scenario-level caps). ``cache``: relative
+    hazards already computed for this patient, keyed by reference population."""
+    ac = compiled.anchors[anchor_id]
+    z = compiled.z
+    if not ac.adjusted:
+        w = Weibull.from_log(ac.shape, math.log(ac.median), ac.log_se, z)
+        return AnchorEstimate(ac, w, 0.0, 0.0, None, frozenset())
+    rh = cache.get(id(ac.level_probs)) if cache is not None else None
+    if rh is None:
+        rh = relative_hazard(compiled, ac, prof)
+        if cache is not None:
+            cache[id(ac.level_probs)] = rh
+    eta, applied = rh.log_hazard, rh.applied
     k = ac.shape
     log_m = math.log(ac.median) - eta / k
-    var = ac.log_se**2 + (var_u + var_p + ac.mix_var) / k**2 + (eta / k * ac.shape_log_se) ** 2
+    var = ac.log_se**2 + rh.variance / k**2 + (eta / k * ac.shape_log_se) ** 2
     sd = math.sqrt(var)
     mid, lo, hi = log_m, log_m - z * sd, log_m + z * sd
     # The ceiling: the best published group this patient can belong to.
@@ -382,7 +441,7 @@ def anchor_estimate(
     hi = min(hi, cap_mid + z * best.log_se)
     eff = k * (math.log(ac.median) - mid)
     curve = Weibull(k, (math.exp(mid), math.exp(lo), math.exp(hi)))
-    return AnchorEstimate(ac, curve, eff, eta, capped, frozenset(applied))
+    return AnchorEstimate(ac, curve, eff, eta, capped, applied)
 
 
 # --------------------------------------------------------------------------------------------
@@ -596,12 +655,13 @@ class _Context:
         }
         self.next_line = self.ev.facts["next_line"].value
         self._anchors: dict[str, AnchorEstimate] = {}
+        self._relative: dict[int, RelativeHazard] = {}
         self._scenarios: dict[str, ScenarioEstimate] = {}
 
     def anchor(self, aid: str) -> AnchorEstimate:
         est = self._anchors.get(aid)
         if est is None:
-            est = anchor_estimate(self.c, aid, self.prof, self.ev)
+            est = anchor_estimate(self.c, aid, self.prof, self.ev, self._relative)
             self._anchors[aid] = est
         return est
 
@@ -750,9 +810,11 @@ def _document(ctx: _Context, sid: str, est: ScenarioEstimate) -> Scenario:
     ]
     if weak:
         caveats.append("inputs not verified in a primary source: " + ", ".join(weak))
-    n = round(horizon / s.step_months)
-    months = [round(i * s.step_months, 4) for i in range(n + 1)]
-    pts = {w: [round(v, 4) for v in curve.grid(months, w)] for w in (MID, LO, HI)}
+    months = list(ctx.c.months)
+    # Four decimals (probabilities in 0-1; int(x + 0.5) rounds a non-negative x, 4x faster
+    # than round(x, 4) and prints the same short decimals).
+    pts = {w: [int(v * 10000.0 + 0.5) / 10000.0 for v in curve.grid(months, w)]
+           for w in (MID, LO, HI)}  # fmt: skip
     return Scenario(
         id=sid,
         label=sc.label,
