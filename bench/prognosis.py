@@ -2,14 +2,15 @@
 tree), in one run: per-case cost cold and warm, the whole assessment, service warm-up, and the
 one-case CLI against ``python -c pass``.
 
-Run: ``.venv/bin/python bench/prognosis.py [--before-ref main] [--repeat 10]``. Prints a
+Run: ``.venv/bin/python bench/prognosis.py [--before-ref REF] [--repeat 10]``. Prints a
 Markdown section for docs/benchmarks.md. Timings are reported, never asserted.
 
-How "before" runs: the ``src/`` tree of ``--before-ref`` is extracted with ``git archive`` into a
-temporary directory and put first on ``PYTHONPATH`` of the measuring subprocesses, so both
-versions run with the same interpreter and packages. Every measurement runs in a fresh process
-with bytecode caching allowed (``PYTHONDONTWRITEBYTECODE`` removed, one unmeasured run first), as
-a user's installation would.
+How "before" runs: by default the commit this branch started from (``git merge-base main
+HEAD``: the same package with the Monte Carlo model). The ``src/`` tree of that ref is extracted
+with ``git archive`` into a temporary directory and put first on ``PYTHONPATH`` of the
+measuring subprocesses, so both versions run with the same interpreter and packages. Every
+measurement runs in a fresh process with bytecode caching allowed (``PYTHONDONTWRITEBYTECODE``
+removed, one unmeasured run first), as a user's installation would.
 
 Definitions:
 - *warm*: CPU time of one call for a distinct patient in a process that has already assessed
@@ -145,11 +146,16 @@ def _median(runs: list[dict[str, float]], key: str) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--before-ref", default="main")
+    ap.add_argument("--before-ref", default=None, help="default: git merge-base main HEAD")
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--skip-before", action="store_true")
     args = ap.parse_args()
     rep = args.repeat
+    if args.before_ref is None:
+        args.before_ref = subprocess.run(
+            ["git", "merge-base", "main", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+            check=True,
+        ).stdout.strip()[:12]  # fmt: skip
     case = str(ROOT / "examples" / "seed-father.yaml")
     cli = [sys.executable, "-m", "hepatoboard", "assess", case, "--format", "json"]
     results: dict[str, dict[str, float]] = {}
