@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
@@ -460,6 +461,10 @@ class CurveNode:
         """Survival at each time (the stored curve points)."""
         return [self.surv(t, which) for t in ts]
 
+    def grids(self, ts: Sequence[float]) -> tuple[list[float], list[float], list[float]]:
+        """The MID, LO and HI curves at each time."""
+        return self.grid(ts, MID), self.grid(ts, LO), self.grid(ts, HI)
+
 
 @dataclass(frozen=True)
 class Weibull(CurveNode):
@@ -485,6 +490,12 @@ class Weibull(CurveNode):
     def grid(self, ts: Sequence[float], which: int) -> list[float]:
         c, k, exp = self.coef[which], self.shape, math.exp
         return [exp(-c * t**k) if t > 0 else 1.0 for t in ts]
+
+    def grids(self, ts: Sequence[float]) -> tuple[list[float], list[float], list[float]]:
+        k, exp = self.shape, math.exp
+        tk = [t**k if t > 0 else 0.0 for t in ts]
+        c0, c1, c2 = self.coef
+        return [exp(-c0 * x) for x in tk], [exp(-c1 * x) for x in tk], [exp(-c2 * x) for x in tk]
 
 
 @dataclass(frozen=True)
@@ -543,6 +554,19 @@ class Mixture(CurveNode):
         n = len(self.parts)
         return [v / n for v in total]
 
+    def grids(self, ts: Sequence[float]) -> tuple[list[float], list[float], list[float]]:
+        # S_mix(t / f) = mean_i exp(-c_i f**-k_i t**k_i): one power per part and time.
+        exp, n = math.exp, len(self.parts)
+        out = [[0.0] * len(ts) for _ in range(3)]
+        scales = (1.0, *self.scale)
+        for p in self.parts:
+            k = p.shape
+            tk = [t**k if t > 0 else 0.0 for t in ts]
+            for j, f in enumerate(scales):
+                c = p.coef[0] * f**-k
+                out[j] = list(map(operator.add, out[j], [exp(-c * x) for x in tk]))
+        return tuple([v / n for v in acc] for acc in out)  # type: ignore[return-value]
+
 
 @dataclass(frozen=True)
 class Lower(CurveNode):
@@ -559,6 +583,10 @@ class Lower(CurveNode):
 
     def grid(self, ts: Sequence[float], which: int) -> list[float]:
         return list(map(min, self.a.grid(ts, which), self.b.grid(ts, which)))
+
+    def grids(self, ts: Sequence[float]) -> tuple[list[float], list[float], list[float]]:
+        a, b = self.a.grids(ts), self.b.grids(ts)
+        return tuple(list(map(min, x, y)) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -577,6 +605,10 @@ class Upper(CurveNode):
     def grid(self, ts: Sequence[float], which: int) -> list[float]:
         return list(map(max, self.a.grid(ts, which), self.b.grid(ts, which)))
 
+    def grids(self, ts: Sequence[float]) -> tuple[list[float], list[float], list[float]]:
+        a, b = self.a.grids(ts), self.b.grids(ts)
+        return tuple(list(map(max, x, y)) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+
 
 @dataclass(frozen=True)
 class Widened(CurveNode):
@@ -592,6 +624,10 @@ class Widened(CurveNode):
     def surv(self, t: float, which: int) -> float:
         s = self.a.surv(t, which)
         return min(s, self.b.surv(t, LO)) if which == LO else s
+
+    def grids(self, ts: Sequence[float]) -> tuple[list[float], list[float], list[float]]:
+        mid, lo, hi = self.a.grids(ts)
+        return mid, list(map(min, lo, self.b.grid(ts, LO))), hi
 
 
 def combine(parts: Sequence[Weibull], z: float) -> CurveNode:
@@ -813,8 +849,7 @@ def _document(ctx: _Context, sid: str, est: ScenarioEstimate) -> Scenario:
     months = list(ctx.c.months)
     # Four decimals (probabilities in 0-1; int(x + 0.5) rounds a non-negative x, 4x faster
     # than round(x, 4) and prints the same short decimals).
-    pts = {w: [int(v * 10000.0 + 0.5) / 10000.0 for v in curve.grid(months, w)]
-           for w in (MID, LO, HI)}  # fmt: skip
+    pts = [[int(v * 10000.0 + 0.5) / 10000.0 for v in g] for g in curve.grids(months)]
     return Scenario(
         id=sid,
         label=sc.label,
