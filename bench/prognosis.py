@@ -79,6 +79,10 @@ def cpu(fn):
 out = {}
 if mode == "cold_assess":
     out["ms"] = 1000 * cpu(lambda: assess(cases[0], as_of=AS_OF))
+elif mode == "cold_assess_loaded":
+    from hepatoboard.prognosis.data import load
+    load()
+    out["ms"] = 1000 * cpu(lambda: assess(cases[0], as_of=AS_OF))
 elif mode == "cold_predict":
     facts, ids = facts_and_ids(cases[0])
     from hepatoboard.prognosis import predict
@@ -151,6 +155,7 @@ def main() -> None:
     ap.add_argument("--skip-before", action="store_true")
     args = ap.parse_args()
     rep = args.repeat
+    load_before = os.getloadavg()[0]
     if args.before_ref is None:
         args.before_ref = subprocess.run(
             ["git", "merge-base", "main", "HEAD"], cwd=ROOT, capture_output=True, text=True,
@@ -170,6 +175,7 @@ def main() -> None:
                 "warm_assess": _median(warm, "assess_ms"),
                 "cold_predict": _median(_probe("cold_predict", path, rep), "ms"),
                 "cold_assess": _median(_probe("cold_assess", path, rep), "ms"),
+                "cold_assess_loaded": _median(_probe("cold_assess_loaded", path, rep), "ms"),
                 "warm_up": _median(_probe("warm_up", path, max(3, rep // 3)), "s"),
                 "cli": _wall(cli, path, rep),
             }
@@ -179,7 +185,8 @@ def main() -> None:
         f"Measured {dt.date.today()} on {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}; `.venv/bin/python bench/prognosis.py --repeat {rep}` "
         f"(before = `{args.before_ref}`). CPU times are medians; cases: "
-        f"{', '.join(p.stem for p in CASES)}.\n"
+        f"{', '.join(p.stem for p in CASES)}. Load average (1 min) {load_before:.2f} at the "
+        f"start, {os.getloadavg()[0]:.2f} at the end (other processes on the machine).\n"
     )
     cols = [c for c in ("before", "after") if c in results]
     print("| measure | " + " | ".join(cols) + " |")
@@ -189,6 +196,12 @@ def main() -> None:
         ("prognosis, first call in a fresh process (CPU)", "cold_predict", "ms"),
         ("full assessment per distinct patient, warm (CPU)", "warm_assess", "ms"),
         ("full assessment, first call in a fresh process (CPU)", "cold_assess", "ms"),
+        (
+            "... the same with prognosis.yaml already loaded, as by the knowledge-base loader after "
+            "the merge (CPU)",
+            "cold_assess_loaded",
+            "ms",
+        ),
         ("`warm_up()` at service start (wall)", "warm_up", "s"),
         ("`hepatoboard assess examples/seed-father.yaml` one case (wall)", "cli", "s"),
     ]
