@@ -197,8 +197,8 @@ def main() -> None:
         ("full assessment per distinct patient, warm (CPU)", "warm_assess", "ms"),
         ("full assessment, first call in a fresh process (CPU)", "cold_assess", "ms"),
         (
-            "... the same with prognosis.yaml already loaded, as by the knowledge-base loader after "
-            "the merge (CPU)",
+            "... the same with prognosis.yaml already loaded, as by the knowledge-base loader "
+            "after the merge (CPU)",
             "cold_assess_loaded",
             "ms",
         ),
