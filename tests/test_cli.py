@@ -70,3 +70,24 @@ def test_schema_case_is_json_schema():
 def test_help_lists_commands():
     r = run("--help")
     assert r.returncode == 0 and "assess" in r.stdout
+
+
+def test_plot_draws_the_assessments_stored_prognosis(tmp_path):
+    """--plot draws the prognosis stored in the assessment (same medians as the JSON), and a
+    '$' in the case id does not break the figure title."""
+    case = tmp_path / "dollar.yaml"
+    case.write_text(
+        case_file("seed-father")
+        .read_text(encoding="utf-8")
+        .replace("id: seed-father-example", "id: case-$1$"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "curves.svg"
+    r = run("assess", str(case), "--format", "json", "--as-of", "2026-11-25", "--plot", str(out))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["case_id"] == "case-$1$"
+    svg = out.read_text(encoding="utf-8")
+    bsc = next(s for s in doc["prognosis"]["scenarios"] if s["id"] == "best_supportive_care")
+    assert f"median {bsc['median_months']:.1f} months" in svg
+    assert "Decision support only" in svg

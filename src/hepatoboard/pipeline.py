@@ -22,6 +22,7 @@ from hepatoboard.knowledge.schema import AvailabilitySite, Warning_
 from hepatoboard.planning import availability as av
 from hepatoboard.planning import plan as make_plan
 from hepatoboard.planning.result import ACTIVE, Decision, PlanResult
+from hepatoboard.prognosis.model import predict
 from hepatoboard.staging import StagingResult, stage
 
 DEFAULT_PROFILE = "international"
@@ -107,11 +108,7 @@ def assess(
         for b in blocks:
             missing.add([f], b)
     plan_out = _plan(pr, facts, kb, site_profile)
-    prognosis = None
-    if with_prognosis:
-        from hepatoboard.prognosis import predict
-
-        prognosis = predict(facts, prognosis_scenarios(plan_out), curves=False)
+    prognosis = predict(facts, prognosis_scenarios(plan_out)) if with_prognosis else None
     return out.Assessment(
         case_id=case.id,
         assessed_on=as_of.isoformat(),
@@ -134,9 +131,18 @@ def assess_many(cases: Iterable[Case], **kwargs: Any) -> Iterator[out.Assessment
         yield assess(case, **kwargs)
 
 
+LOCAL_MODALITIES = ("radiotherapy", "surgery_interventional")
+
+
 def prognosis_scenarios(plan: out.Plan) -> list[str]:
-    """Best supportive care plus every systemic option that is recommended or considered."""
-    active = [o.id for o in plan.options if o.systemic and o.status in ACTIVE]
+    """Best supportive care plus every systemic or local (radiotherapy, surgical,
+    interventional) option that is recommended or considered; the prognosis model names, in its
+    warnings, the ones it has no published survival for."""
+    active = [
+        o.id
+        for o in plan.options
+        if (o.systemic or o.modality in LOCAL_MODALITIES) and o.status in ACTIVE
+    ]
     return ["best_supportive_care", *active]
 
 

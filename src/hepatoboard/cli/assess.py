@@ -97,11 +97,17 @@ def _check_plot_path(plot: Path) -> None:
 
 
 def _plot(doc: dict[str, Any], target: Path, label: str) -> None:
-    """Survival curves drawn from the assessment's stored prognosis."""
+    """Survival curves drawn from the assessment's stored prognosis (never recomputed); the
+    recommended options get their uncertainty bands."""
     from hepatoboard.prognosis import plot_curves
 
-    plot_curves(doc.get("prognosis") or {"scenarios": []}, str(target),
-                title=f"Estimated survival - case {label}")  # fmt: skip
+    recommended = [o["id"] for o in doc["plan"]["options"] if o["status"] == "recommended"]
+    plot_curves(
+        doc.get("prognosis") or {"scenarios": []},
+        str(target),
+        title=f"Estimated survival - case {label}",
+        highlight=recommended,
+    )
     print(f"survival curves written to {target}", file=sys.stderr)
 
 

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hepatoboard.prognosis.result import Prognosis
+
 ASSESSMENT_FORMAT = "hepatoboard-assessment/1"
 Status = Literal["recommended", "consider", "not_eligible", "undetermined"]
 
@@ -278,7 +280,7 @@ class Assessment(_Out):
     scores: Scores
     staging: Staging
     plan: Plan
-    prognosis: dict[str, Any] | None = None
+    prognosis: Prognosis | None = None
     response: ResponseOut = Field(default_factory=ResponseOut)
     missing_data: list[MissingItem]
     warnings: list[str]

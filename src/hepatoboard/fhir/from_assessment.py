@@ -193,7 +193,8 @@ def _careplan(o: Out, a: Assessment, hcc: str) -> None:
 
 
 def _risk(o: Out, a: Assessment, hcc: str) -> None:
-    scenarios = (a.prognosis or {}).get("scenarios") or []
+    doc = a.prognosis.model_dump(mode="json") if a.prognosis else {}
+    scenarios = doc.get("scenarios") or []
     ucum = o.maps.system("ucum")
     predictions = []
     for sc in scenarios:
@@ -207,7 +208,7 @@ def _risk(o: Out, a: Assessment, hcc: str) -> None:
                 },
             }
             if median is not None:
-                item["rationale"] = f"median {median} months ({sc.get('anchor', '')})".strip()
+                item["rationale"] = f"median {median} months ({sc.get('population', '')})"
             predictions.append(item)
     if not predictions:
         return

@@ -121,7 +121,7 @@ def load_knowledge(files: Mapping[str, Any]) -> KnowledgeBase:
             _key(f, "contradictions.yaml", "contradictions"),
             "contradictions.yaml",
         ),
-        prognosis=_prognosis(f["prognosis.yaml"]),
+        prognosis=_prognosis(f["prognosis.yaml"], sources),
         interactions=_validate(s.InteractionsFile, f["interactions.yaml"], "interactions.yaml"),
         availability=_availability(f),
     )
@@ -141,13 +141,17 @@ def _availability(files: Mapping[str, Any]) -> dict[str, s.AvailabilitySite]:
     return sites
 
 
-def _prognosis(raw: Any) -> Any:
+def _prognosis(raw: Any, sources: list[s.Source]) -> Any:
     from hepatoboard.prognosis.data import load_prognosis
 
+    if not isinstance(raw, dict):
+        raise KnowledgeBaseError("prognosis.yaml: expected a mapping")
     try:
-        return load_prognosis(raw)
+        return load_prognosis(raw, verification={x.id: x.verification for x in sources})
     except ValidationError as exc:
         raise KnowledgeBaseError(_message(exc, "prognosis.yaml")) from None
+    except ValueError as exc:
+        raise KnowledgeBaseError(f"prognosis.yaml: {exc}") from None
 
 
 def _key(files: Mapping[str, Any], name: str, key: str) -> Any:
