@@ -232,6 +232,7 @@ def _allowed_numbers(doc: dict[str, Any], lang: str) -> set[str]:
         values = [sc["median_months"], *sc["interval_months"], *sc.get("additional_months", [])]
         allowed |= {format_number(v, lang) for v in values}
         allowed |= {str(round(p * 100)) for p in (sc.get("survival") or {}).values()}
+        allowed |= set(re.findall(r"\d+", sc.get("population") or ""))  # English report only
     allowed |= set(re.findall(r"\d+", doc["assessed_on"]))
     allowed.add(str(default_knowledge().sources["seed_article"].year))
     return allowed
