@@ -296,8 +296,11 @@ def _response(
     afp = Evaluator(facts, kb.condition_exprs)(kb.response.afp_response.when)
     change = facts["recist_change_from_baseline_pct"].value
     afp_pct = facts["afp_change_pct"].value
+    last = case.prior_therapies[-1].regimen if case.prior_therapies else None
     return out.ResponseOut(
         assessable=True,
+        regimen=last,
+        regimen_modality=kb.options[last].modality if last else None,
         baseline_date=studies[0].date.isoformat(),
         latest_date=studies[-1].date.isoformat(),
         recist=got["recist"].value,

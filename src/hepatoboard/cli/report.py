@@ -34,12 +34,25 @@ class Lang(enum.StrEnum):
     vi = "vi"
 
 
+class Edition(enum.StrEnum):
+    summary = "summary"
+    full = "full"
+
+
 def report(
     case: Annotated[Path, typer.Argument(help="case file (YAML or JSON)", metavar="CASE")],
     audience: Annotated[
         Audience, typer.Option(help="family (plain language) or clinician (tumour board)")
     ] = Audience.family,
-    lang: Annotated[Lang, typer.Option(help="language of the family report")] = Lang.en,
+    lang: Annotated[
+        Lang, typer.Option(help="language of the report (family or clinician)")
+    ] = Lang.en,
+    edition: Annotated[
+        Edition,
+        typer.Option(
+            help="family report: summary (the summary alone) or full (summary, then details)"
+        ),
+    ] = Edition.full,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="output file: .pdf (WeasyPrint) or .html")
     ] = Path("report.pdf"),
@@ -47,8 +60,8 @@ def report(
     as_of: AsOfOption = None,
     site: SiteOption = None,
 ) -> None:
-    """Write the family (English or Vietnamese) or clinician report of one case to PDF or HTML.
-    Exit code 2 if the case is invalid (one line per problem on stderr)."""
+    """Write the family or clinician report of one case, in English or Vietnamese, to PDF or
+    HTML. Exit code 2 if the case is invalid (one line per problem on stderr)."""
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".html"):
         fail(f"--out: '{out}' must end in .pdf or .html")
@@ -70,9 +83,9 @@ def report(
     from hepatoboard.reports.render import render_clinician_html, render_family_html, render_pdf
 
     if audience is Audience.family:
-        html = render_family_html(document, lang.value)
+        html = render_family_html(document, lang.value, edition.value)
     else:
-        html = render_clinician_html(document)
+        html = render_clinician_html(document, lang.value)
     if suffix == ".html":
         out.write_text(html, encoding="utf-8")
     else:

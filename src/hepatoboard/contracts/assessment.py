@@ -254,6 +254,10 @@ class ResponseOut(_Out):
     """Response of the current line from the ``imaging`` series (``response.yaml``)."""
 
     assessable: bool | None = None
+    regimen: str | None = Field(
+        default=None, description="the current (most recent) regimen the series assesses"
+    )
+    regimen_modality: str | None = None
     baseline_date: str | None = None
     latest_date: str | None = None
     recist: str | None = None

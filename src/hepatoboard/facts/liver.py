@@ -93,9 +93,13 @@ def _confounding(ctx: Context, out: Facts) -> Facts:
     ev = Evaluator({**ctx.facts, **out}, ctx.kb.condition_exprs)
     verdict = ev(ctx.kb.conditions[CONFOUNDED_BY].when)
     out["liver_function_confounded"] = FactValue(verdict.value, tuple(sorted(verdict.missing)))
+    if verdict.value is False:
+        return out  # no obstruction that could raise the scores: they stand as measured
     drainage_unknown = verdict.value is None and verdict.missing == {"clinical.biliary_drained"}
     if verdict.value is not True and not drainage_unknown:
-        return out  # no established obstruction: the scores stand as measured
+        # unknown whether an obstruction raised the bilirubin: the scores stand as measured,
+        # and the options they gate wait for the answer (prerequisite in options.yaml)
+        return out
     out["liver_function_confounded"] = FactValue(True)
     for name in CONFOUNDED_FACTS:
         if out[name].known:

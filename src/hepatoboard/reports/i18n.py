@@ -8,13 +8,14 @@ used: a msgid without a translation falls back to English, and the test suite fa
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 from functools import cache
 from pathlib import Path
 
 LANGUAGES: tuple[str, ...] = ("en", "vi")
-"""Languages the family report is written in. English is the source language of the msgids."""
+"""Languages the reports are written in. English is the source language of the msgids."""
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -62,6 +63,20 @@ def format_number(value: float, lang: str) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(round(value, 1), format="#,##0.#", locale=check_lang(lang))
+
+
+DATE_FORMATS = {"en": "d MMMM y", "vi": "dd/MM/yyyy"}
+"""How each language writes a date: "25 November 2026" in English, 25/11/2026 in Vietnamese."""
+
+
+def format_date(value: str | dt.date | None, lang: str) -> str:
+    """An ISO date (as stored in the assessment document) in the reader's convention."""
+    if value is None:
+        return ""
+    from babel.dates import format_date as babel_format_date
+
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return babel_format_date(day, DATE_FORMATS[check_lang(lang)], locale=lang)
 
 
 def extract_messages() -> dict[str, list[str]]:

@@ -1,6 +1,9 @@
 """HTML (Jinja2) and PDF (WeasyPrint) rendering of the family and clinician reports.
 
-The options are grouped by :mod:`hepatoboard.reports.grouping` (the one tumour-board grouping).
+Both reports are written in English or Vietnamese (:mod:`hepatoboard.reports.i18n`). The family
+report has two editions: ``summary`` (the summary alone) and ``full`` (the summary, then the
+details). The options are grouped by :mod:`hepatoboard.reports.grouping` (the one tumour-board
+grouping).
 
 The HTML is standalone (inline CSS, no external resources) so the same string can be served by the
 web service, printed from a browser, or turned into a PDF offline.
@@ -14,8 +17,8 @@ from typing import Any
 
 import jinja2
 
+from hepatoboard.reports.clinician import clinician_context
 from hepatoboard.reports.family.content import family_content
-from hepatoboard.reports.grouping import group_options
 from hepatoboard.reports.i18n import check_lang, translations
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,36 +39,32 @@ def _env(lang: str) -> jinja2.Environment:
     return env
 
 
-def render_family_html(assessment: dict[str, Any], lang: str) -> str:
-    """The family report as a complete, printable HTML page in ``lang`` ("en" or "vi")."""
+def render_family_html(assessment: dict[str, Any], lang: str, edition: str = "full") -> str:
+    """The family report as a complete, printable HTML page in ``lang`` ("en" or "vi").
+
+    ``edition`` is "full" (the summary, then the details) or "summary" (the summary alone).
+    """
     check_lang(lang)
-    content = family_content(assessment, lang)
+    content = family_content(assessment, lang, edition)
     return _env(lang).get_template("family.html").render(c=content)
 
 
-def render_clinician_html(assessment: dict[str, Any]) -> str:
-    """The tumour-board report (English): stage, scores, grouped plan, evidence and prognosis."""
-    plan = assessment.get("plan") or {
-        "intent": None,
-        "intent_reasons": [],
-        "options": [],
-        "supportive": [],
-        "referrals": [],
-        "checks": [],
-        "disagreements": [],
-    }
-    a = {**assessment, "plan": plan}
-    names = {o["id"]: o.get("name", o["id"]) for o in plan.get("options") or []}
-    return (
-        _env("en")
-        .get_template("clinician.html")
-        .render(a=a, groups=_groups(plan.get("options") or []), names=names)
-    )
+_EMPTY_PLAN: dict[str, Any] = {
+    "intent": None,
+    "intent_reasons": [],
+    "options": [],
+    "supportive": [],
+    "referrals": [],
+    "checks": [],
+    "disagreements": [],
+}
 
 
-def _groups(options: list[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
-    g = group_options(options)
-    return [(heading, opts) for _key, heading, opts in g.sections()]
+def render_clinician_html(assessment: dict[str, Any], lang: str = "en") -> str:
+    """The tumour-board report in ``lang``: stage, scores, grouped plan, evidence, prognosis."""
+    check_lang(lang)
+    a = {**assessment, "plan": assessment.get("plan") or _EMPTY_PLAN}
+    return _env(lang).get_template("clinician.html").render(a=a, k=clinician_context(a, lang))
 
 
 def _no_network(url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:

@@ -69,16 +69,22 @@ TARGETS = {
 
 def prose(content: dict[str, Any]) -> str:
     """The running prose of a family content dict (what a reader reads, without proper names)."""
-    parts: list[str] = []
-    parts += content["intro"] + content["stage"] + content["goals"] + content["comfort_focus"]
-    for o in content["options"]:
-        parts += [o["what"], o["how"], o["side_effects"]]
-    parts += [s["text"] for s in content["symptom_care"]]
-    parts += [d["why"] for d in content["departments"]]
-    parts += content["prognosis"]["paragraphs"]
-    parts += [u["what"] for u in content["unknowns"]]
-    parts += content["questions"]
-    parts += [g["meaning"] for g in content["glossary"]]
+    s = content["summary"]
+    parts: list[str] = [*content["intro"], *s["happening"], s["first"]["lead"]]
+    parts += [s["first"][k] for k in ("also", "undecided", "declined")]
+    if s["palliative"]:
+        parts += s["palliative"]["text"]
+    parts += s["expect"]["sentences"] + s["expect"]["caveat"]
+    if s["expect"]["responder"]:
+        parts += s["expect"]["responder"]["sentences"]
+    q = s["questions"]
+    parts += q["standing"] + [m["text"] for m in q["family"] + q["doctors"]] + [q["complete"]]
+    d = content.get("details")
+    if d:
+        for card in [*d["cards"], d["palliative_card"]]:
+            parts += [card["what"], card["how"], card["side_effects"]]
+        parts += [m["text"] for m in d["symptom_care"]] + [r["why"] for r in d["departments"]]
+        parts += d["figures"]["paragraphs"] + [g["meaning"] for g in d["glossary"]]
     parts.append(content["family_note"])
     return "\n".join(p for p in parts if p)
 
