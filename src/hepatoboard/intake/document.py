@@ -15,6 +15,8 @@ input, each defect an error naming its line or field:
 from __future__ import annotations
 
 import json
+import json.decoder
+import json.scanner
 import re
 import unicodedata
 from typing import Any
@@ -47,6 +49,11 @@ def parse_document(text: str, source: str | None = None) -> Any:
 
 # --- JSON ---------------------------------------------------------------------------------
 
+# the standard library's pure-Python JSON parts (not in its type stubs)
+_JSONObject: Any = getattr(json.decoder, "JSONObject")  # noqa: B009
+_WHITESPACE: Any = getattr(json.decoder, "WHITESPACE")  # noqa: B009
+_py_make_scanner: Any = getattr(json.scanner, "py_make_scanner")  # noqa: B009
+_scanstring: Any = getattr(json.decoder, "scanstring")  # noqa: B009
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
@@ -107,12 +114,12 @@ class _LocatingJSON(json.JSONDecoder):
     def __init__(self) -> None:
         super().__init__(parse_int=_json_int, parse_constant=_json_constant)
         self.parse_object = self._object
-        self.scan_once = json.scanner.py_make_scanner(self)  # calls self._object
+        self.scan_once = _py_make_scanner(self)  # calls self._object
 
     def _object(self, s_and_end: tuple[str, int], strict: bool, scan_once: Any,
                 *_: Any) -> tuple[dict[str, Any], int]:  # fmt: skip
         s, start = s_and_end
-        pairs, end = json.decoder.JSONObject(s_and_end, strict, scan_once, None, list, {})
+        pairs, end = _JSONObject(s_and_end, strict, scan_once, None, list, {})
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
@@ -123,11 +130,11 @@ class _LocatingJSON(json.JSONDecoder):
 
     def _second(self, s: str, i: int, wanted: str, scan_once: Any) -> int:
         """Where the second occurrence of key ``wanted`` starts in the object at ``i``."""
-        ws = json.decoder.WHITESPACE.match
+        ws = _WHITESPACE.match
         seen = False
         while True:
             i = ws(s, i).end()
-            key, j = json.decoder.scanstring(s, i + 1, self.strict)
+            key, j = _scanstring(s, i + 1, self.strict)
             if key == wanted and seen:
                 return i
             seen = seen or key == wanted
@@ -147,7 +154,7 @@ def _parse_yaml(text: str, source: str | None) -> Any:
         raise _fail(str(exc), source) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         raise _fail(f"not valid YAML: {exc.problem or exc}{where}", source) from None
     except yaml.YAMLError as exc:
         raise _fail(f"not valid YAML: {_short(str(exc))}", source) from None
@@ -158,7 +165,7 @@ def _check_events(text: str, source: str | None) -> None:
     anchors, aliases, non-core tags, deep nesting and a second document."""
     depth = documents = 0
     for ev in yaml.parse(text, Loader=_BASE):
-        line = ev.start_mark.line + 1
+        line = ev.start_mark.line + 1 if ev.start_mark is not None else 0
         if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
             raise _fail(f"YAML anchors and aliases are not accepted (line {line})", source)
         tag = getattr(ev, "tag", None)
@@ -191,14 +198,14 @@ class _HardenedLoader(_BASE):  # type: ignore[misc, valid-type]
                 line = key_node.start_mark.line + 1
                 raise _Defect(f"duplicate key '{_short(str(key))}' at line {line}")
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         digits = sum(c.isdigit() for c in str(node.value))
         if digits > MAX_INT_DIGITS:
             line = node.start_mark.line + 1
             raise _Defect(f"an integer of {digits} digits is too large (line {line})")
-        return super().construct_yaml_int(node)  # type: ignore[no-any-return]
+        return super().construct_yaml_int(node)
 
 
 _HardenedLoader.add_constructor("tag:yaml.org,2002:int", _HardenedLoader.construct_yaml_int)

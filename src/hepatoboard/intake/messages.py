@@ -96,8 +96,8 @@ def problems_from(exc: ValidationError) -> list[Problem]:
         elif kind == "missing":
             msg = "required when this entry is given"
         elif kind in ("literal_error", "enum"):
-            accepted = err["msg"].replace("Input should be", "must be one of")
-            msg = f"{accepted} (got {shown(err['input'])})"
+            one_of = err["msg"].replace("Input should be", "must be one of")
+            msg = f"{one_of} (got {shown(err['input'])})"
         elif kind == "unit_not_accepted":
             ctx = err.get("ctx") or {}
             msg = (
