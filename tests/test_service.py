@@ -52,7 +52,7 @@ def service(request, tmp_path_factory):
         role: make_token(database, f"{role}-{suffix}", role)
         for role in ("viewer", "clinician", "admin")
     }
-    server = Server(database, folder / "server.log").start()
+    server = Server(database, folder / "server.log", warm_token=tokens["viewer"]).start()
     yield {"server": server, "tokens": tokens, "log": folder / "server.log"}
     server.stop()
 

@@ -1,8 +1,10 @@
-"""The application factory: storage, knowledge base, routers, clinician pages, error handlers.
+"""The application factory: storage, knowledge base, routers, clinician pages, error handlers,
+request limits.
 
 Every endpoint except ``/health`` and the docs requires a bearer token (or, for pages and
 reports, the pages' session): viewers read, clinicians also create, admins also read the audit
-log. Application logs never contain case content or case ids.
+log and manage tokens. Request bodies over 1 MB get 413. Application logs never contain case
+content or case ids.
 """
 
 from __future__ import annotations
@@ -11,7 +13,17 @@ from fastapi import FastAPI
 
 from hepatoboard.knowledge.base import KnowledgeBase
 from hepatoboard.service import errors, openapi
-from hepatoboard.service.routers import assessments, audit, cases, health, knowledge, reports
+from hepatoboard.service.guard import Guard
+from hepatoboard.service.limits import BodyLimit
+from hepatoboard.service.routers import (
+    assessments,
+    audit,
+    cases,
+    health,
+    knowledge,
+    reports,
+    tokens,
+)
 from hepatoboard.storage.db import make_engine, migrate, session_factory, start_checkpointer
 
 DESCRIPTION = (
@@ -42,11 +54,13 @@ def create_app(
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.kb = kb
-    for module in (health, assessments, cases, knowledge, audit, reports):
+    app.state.guard = Guard()
+    for module in (health, assessments, cases, knowledge, audit, reports, tokens):
         app.include_router(module.router)
     from hepatoboard.web import mount_ui
 
     mount_ui(app)
+    app.add_middleware(BodyLimit)  # outermost: before sessions, pages and routers read a byte
     openapi.install(app)
     errors.install(app)
     if warm:
