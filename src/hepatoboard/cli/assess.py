@@ -9,7 +9,15 @@ from typing import Annotated, Any
 
 import typer
 
-from hepatoboard.cli.common import AsOfOption, ProfileOption, fail, parse_date, print_case_error
+from hepatoboard.cli.common import (
+    AsOfOption,
+    ProfileOption,
+    check_profile,
+    check_writable,
+    fail,
+    parse_date,
+    print_case_error,
+)
 
 
 class Format(enum.StrEnum):
@@ -35,7 +43,8 @@ def assess(
     invalid (the other cases are still assessed)."""
     date = parse_date(as_of)
     if plot is not None:
-        _check_plot_path(plot)
+        check_writable("--plot", plot, (".png", ".svg"))
+    check_profile(profile)
     from hepatoboard.contracts.errors import CaseError
     from hepatoboard.intake import load_case_file
     from hepatoboard.pipeline import assess as run
@@ -69,19 +78,15 @@ def assess(
         raise typer.Exit(2)
 
 
-def _check_plot_path(plot: Path) -> None:
-    if plot.suffix.lower() not in (".png", ".svg"):
-        fail(f"--plot: '{plot}' must end in .png or .svg")
-    if not plot.parent.exists():
-        fail(f"--plot: folder '{plot.parent}' does not exist")
-
-
 def _plot(doc: dict[str, Any], target: Path, label: str) -> None:
     """Survival curves drawn from the assessment's stored prognosis."""
     from hepatoboard.prognosis import plot_curves
 
-    plot_curves(doc.get("prognosis") or {"scenarios": []}, str(target),
-                title=f"Estimated survival - case {label}")  # fmt: skip
+    try:
+        plot_curves(doc.get("prognosis") or {"scenarios": []}, str(target),
+                    title=f"Estimated survival - case {label}")  # fmt: skip
+    except OSError as exc:
+        fail(f"--plot: cannot write '{target}': {exc.strerror or exc}")
     print(f"survival curves written to {target}", file=sys.stderr)
 
 

@@ -13,7 +13,15 @@ from typing import Annotated
 
 import typer
 
-from hepatoboard.cli.common import AsOfOption, ProfileOption, fail, parse_date, print_case_error
+from hepatoboard.cli.common import (
+    AsOfOption,
+    ProfileOption,
+    check_profile,
+    check_writable,
+    fail,
+    parse_date,
+    print_case_error,
+)
 
 
 class Audience(enum.StrEnum):
@@ -41,11 +49,9 @@ def report(
     """Write the family (English or Vietnamese) or clinician report of one case to PDF or HTML.
     Exit code 2 if the case is invalid (one line per problem on stderr)."""
     suffix = out.suffix.lower()
-    if suffix not in (".pdf", ".html"):
-        fail(f"--out: '{out}' must end in .pdf or .html")
-    if not out.parent.exists():
-        fail(f"--out: folder '{out.parent}' does not exist")
+    check_writable("--out", out, (".pdf", ".html"))
     date = parse_date(as_of)
+    check_profile(profile)
     from hepatoboard.contracts.errors import CaseError
     from hepatoboard.intake import load_case_file
     from hepatoboard.pipeline import assess
@@ -63,10 +69,13 @@ def report(
         html = render_family_html(document, lang.value)
     else:
         html = render_clinician_html(document)
-    if suffix == ".html":
-        out.write_text(html, encoding="utf-8")
-    else:
-        render_pdf(html, out)
+    try:
+        if suffix == ".html":
+            out.write_text(html, encoding="utf-8")
+        else:
+            render_pdf(html, out)
+    except OSError as exc:
+        fail(f"--out: cannot write '{out}': {exc.strerror or exc}")
     print(f"{audience.value} report written to {out}", file=sys.stderr)
 
 

@@ -296,7 +296,7 @@ class Case(_Strict):
     format: Literal["hepatoboard-case/1"]
     id: str | None = Field(default=None, max_length=200)
     profile: str | None = Field(
-        default=None, description="guideline profile (see `hepatoboard knowledge`)"
+        default=None, max_length=40, description="guideline profile (see `hepatoboard knowledge`)"
     )
     patient: Patient | None = None
     diagnosis: Diagnosis | None = None
