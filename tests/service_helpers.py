@@ -10,6 +10,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+
+PG_URL = os.environ.get("HEPATOBOARD_TEST_POSTGRES_URL")
 
 EXE = str(Path(sys.executable).with_name("hepatoboard"))
 
@@ -86,3 +89,53 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
+
+
+def backends() -> list:
+    """SQLite always; PostgreSQL when HEPATOBOARD_TEST_POSTGRES_URL is set. In CI (CI=true) a
+    missing PostgreSQL is a failure, never a silent skip."""
+    params = [pytest.param("sqlite", id="sqlite")]
+    if PG_URL:
+        params.append(pytest.param("postgresql", id="postgresql"))
+    elif os.environ.get("CI"):
+        params.append(pytest.param("postgresql-missing", id="postgresql"))
+    else:
+        params.append(
+            pytest.param(
+                "postgresql",
+                id="postgresql",
+                marks=pytest.mark.skip(reason="set HEPATOBOARD_TEST_POSTGRES_URL (CI does)"),
+            )
+        )
+    return params
+
+
+def database_for(backend: str, folder: Path) -> str:
+    if backend == "postgresql-missing":
+        pytest.fail("CI must provide PostgreSQL: HEPATOBOARD_TEST_POSTGRES_URL is not set")
+    return PG_URL if backend == "postgresql" and PG_URL else f"sqlite:///{folder / 'hb.db'}"
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of a running process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM")
+
+
+def login(client: httpx.Client, token: str) -> str:
+    """Log the client in to the clinician pages; returns the CSRF token of the new session."""
+    page = client.get("/ui/login")
+    csrf = _csrf(page.text)
+    r = client.post("/ui/login", data={"csrf": csrf, "token": token, "next": "/ui/"})
+    assert r.status_code == 303, r.text[:500]
+    return _csrf(client.get("/ui/cases/new").text)
+
+
+def _csrf(html: str) -> str:
+    import re
+
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, html[:500]
+    return m.group(1)

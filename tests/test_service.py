@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import subprocess
 import uuid
 
@@ -16,37 +15,17 @@ import httpx
 import pytest
 import yaml
 
-from service_helpers import EXE, Server, make_token
+from service_helpers import EXE, Server, backends, database_for, make_token
 
 from conftest import case_file
 
-PG_URL = os.environ.get("HEPATOBOARD_TEST_POSTGRES_URL")
 SEED = json.loads(json.dumps(yaml.safe_load(case_file("seed-father").read_text()), default=str))
 
 
-def _backends() -> list:
-    params = [pytest.param("sqlite", id="sqlite")]
-    if PG_URL:
-        params.append(pytest.param("postgresql", id="postgresql"))
-    elif os.environ.get("CI"):
-        params.append(pytest.param("postgresql-missing", id="postgresql"))
-    else:
-        params.append(
-            pytest.param(
-                "postgresql",
-                id="postgresql",
-                marks=pytest.mark.skip(reason="set HEPATOBOARD_TEST_POSTGRES_URL (CI does)"),
-            )
-        )
-    return params
-
-
-@pytest.fixture(scope="module", params=_backends())
+@pytest.fixture(scope="module", params=backends())
 def service(request, tmp_path_factory):
-    if request.param == "postgresql-missing":
-        pytest.fail("CI must provide PostgreSQL: HEPATOBOARD_TEST_POSTGRES_URL is not set")
     folder = tmp_path_factory.mktemp(request.param)
-    database = PG_URL if request.param == "postgresql" else f"sqlite:///{folder / 'hb.db'}"
+    database = database_for(request.param, folder)
     suffix = uuid.uuid4().hex[:8]
     tokens = {
         role: make_token(database, f"{role}-{suffix}", role)
