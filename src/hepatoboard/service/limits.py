@@ -76,13 +76,17 @@ async def _disconnected(request: Request) -> None:
             return
 
 
-async def bounded(request: Request, fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in a worker thread, within the time budget; :class:`ClientGone` if the
-    client disconnects first (the result is then discarded)."""
+async def bounded(
+    request: Request, fn: Callable[..., T], *args: Any, budget_s: float | None = None
+) -> T:
+    """``fn(*args)`` in a worker thread, within the time budget (503 past it);
+    :class:`ClientGone` if the client disconnects first. Either way the result is discarded
+    (a worker thread cannot be stopped, but nothing it computes is stored or sent)."""
+    budget_s = BUDGET_S if budget_s is None else budget_s
     work = asyncio.ensure_future(run_in_threadpool(fn, *args))
     gone = asyncio.ensure_future(_disconnected(request))
     try:
-        done, _ = await asyncio.wait({work, gone}, timeout=BUDGET_S,
+        done, _ = await asyncio.wait({work, gone}, timeout=budget_s,
                                      return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
     finally:
         gone.cancel()
@@ -91,4 +95,4 @@ async def bounded(request: Request, fn: Callable[..., T], *args: Any) -> T:
     work.add_done_callback(lambda t: t.cancelled() or t.exception())  # nobody awaits it now
     if gone in done:
         raise ClientGone()
-    raise HTTPException(503, f"the request took longer than its {BUDGET_S:g} s budget")
+    raise HTTPException(503, f"the request took longer than its {budget_s:g} s budget")
