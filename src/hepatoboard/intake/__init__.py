@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from hepatoboard.contracts.case import CASE_FORMAT, Case
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake.contradictions import contradictions
-from hepatoboard.intake.document import parse_document
+from hepatoboard.intake.document import check_strings, parse_document
 from hepatoboard.intake.messages import problems_from
 
 __all__ = ["check_as_of", "load_case_file", "load_case_text", "parse_case", "parse_document"]
@@ -40,6 +40,7 @@ def parse_case(data: Any, source: str | None = None, as_of: dt.date | None = Non
     """Validate a parsed document into a :class:`Case`, or raise :class:`CaseError`.
 
     ``as_of`` is the assessment date (default today): a dated finding after it is an error.
+    Keys must be text and no string may contain a control character.
     """
     as_of = check_as_of(as_of)
     if not isinstance(data, dict):
@@ -48,6 +49,7 @@ def parse_case(data: Any, source: str | None = None, as_of: dt.date | None = Non
             [Problem("", f"a case must be a mapping with 'format: {CASE_FORMAT}', got {got}")],
             source,
         )
+    check_strings(data, source)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:

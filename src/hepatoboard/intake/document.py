@@ -9,7 +9,9 @@ input, each defect an error naming its line or field:
 - a key given twice is an error ("duplicate key 'labs' at line 31"), in YAML and in JSON;
 - nesting deeper than :data:`MAX_DEPTH` and integers longer than :data:`MAX_INT_DIGITS` digits
   are refused before the parser could fail on them;
-- after parsing, every key is text and no string (key or value) contains a control character.
+- :func:`check_strings` (run by :func:`hepatoboard.intake.parse_case` on every case, whether
+  it came from a document, the form or Python): every key is text and no string, key or value,
+  contains a control character.
 """
 
 from __future__ import annotations
@@ -42,9 +44,7 @@ def parse_document(text: str, source: str | None = None) -> Any:
     if "\x00" in text:
         raise _fail("the document contains a NUL character", source)
     json_like = text.lstrip()[:1] in ("{", "[")
-    data = _parse_json(text, source) if json_like else _parse_yaml(text, source)
-    check_strings(data, source)
-    return data
+    return _parse_json(text, source) if json_like else _parse_yaml(text, source)
 
 
 # --- JSON ---------------------------------------------------------------------------------
