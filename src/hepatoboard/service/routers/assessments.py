@@ -61,8 +61,10 @@ async def create(
         case = await read_case(request, as_of)
         case_json = case.model_dump(mode="json", exclude_none=True)
         asked = repo.request_hash(case_json, profile, as_of)
-        earlier = await in_db(request, repo.find_by_key, who.name, idempotency_key, asked,
-                              repo.input_hash(case_json))  # fmt: skip
+        earlier = None
+        if idempotency_key and idempotency_key.strip():
+            earlier = await in_db(request, repo.find_by_key, who.name, idempotency_key, asked,
+                                  repo.input_hash(case_json))  # fmt: skip
         if earlier is not None:
             await in_db(request, repo.audit, who.name, "assessment.create", earlier.id, "replayed")
             return JSONResponse(stored(earlier), status_code=200)
