@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette import status
@@ -60,10 +61,17 @@ def client_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _reject_controls(request: Request, *values: str | None) -> None:
-    for value in (*values, *request.path_params.values(), *request.query_params.values()):
-        if value and has_control(value):
-            raise HTTPException(422, "control characters are not accepted in parameters")
+def _reject_controls(request: Request, idempotency_key: str | None) -> None:
+    """422 (the parameter-error shape) for a control character in a parameter."""
+    given = [(("header", "idempotency-key"), idempotency_key)]
+    given += [(("path", k), v) for k, v in request.path_params.items()]
+    given += [(("query", k), v) for k, v in request.query_params.multi_items()]
+    bad = [loc for loc, value in given if isinstance(value, str) and has_control(value)]
+    if bad:
+        raise RequestValidationError(
+            [{"loc": loc, "msg": "control characters are not accepted", "type": "value_error"}
+             for loc in bad]
+        )  # fmt: skip
 
 
 def refuse(request: Request, session: Session, action: str, target: str | None) -> None:
