@@ -143,3 +143,40 @@ def _without_contradictions(doc):
     if clin.get("ascites") == "none" and sym.get("ascites_symptomatic"):
         sym.pop("ascites_symptomatic")
     return doc
+
+
+# --- hostile documents (issue 14): valid cases with wrong-typed, oversized or control-laden
+# values spliced in at random places ------------------------------------------------------
+
+hostile_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**40), 10**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(max_codepoint=0x9F), max_size=20),  # C0/C1 controls
+    st.sampled_from(["68", "yes", "true", "1e3", "６８", "6_8", "2026-02-30", "[/bold]", "$x$"]),
+    st.integers(0, 2_000_000_000),  # epoch seconds where a date belongs
+)
+hostile_values = st.recursive(
+    hostile_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def hostile_documents(draw):
+    """A generated case with up to three values replaced (or keys added) at random paths."""
+    doc = draw(case_documents())
+    for _ in range(draw(st.integers(1, 3))):
+        target = doc
+        path = [k for k in doc if isinstance(doc[k], dict)]
+        if path and draw(st.booleans()):
+            target = doc[draw(st.sampled_from(sorted(path)))]
+        keys = sorted(target) or ["x"]
+        key = draw(st.one_of(st.sampled_from(keys), st.text(min_size=1, max_size=12)))
+        target[key] = draw(hostile_values)
+    return doc

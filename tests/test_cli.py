@@ -91,3 +91,62 @@ def test_plot_draws_the_assessments_stored_prognosis(tmp_path):
     bsc = next(s for s in doc["prognosis"]["scenarios"] if s["id"] == "best_supportive_care")
     assert f"median {bsc['median_months']:.1f} months" in svg
     assert "Decision support only" in svg
+
+
+def _one_line_exit_2(r: subprocess.CompletedProcess[str]) -> str:
+    assert r.returncode == 2, (r.returncode, r.stdout[-500:], r.stderr[-500:])
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    return lines[0]
+
+
+def test_usage_errors_are_one_line_with_exit_2():
+    seed = str(case_file("seed-father"))
+    assert "--format" in _one_line_exit_2(run("assess", seed, "--format", "xml"))
+    assert "Missing argument" in _one_line_exit_2(run("assess"))
+    assert "No such option" in _one_line_exit_2(run("assess", seed, "--nope"))
+    assert "--as-of" in _one_line_exit_2(run("assess", seed, "--as-of", "2026-13-01"))
+
+
+def test_options_are_checked_before_any_case_is_read(tmp_path):
+    missing = str(tmp_path / "not-there.yaml")
+    line = _one_line_exit_2(run("assess", missing, "--profile", "mars"))
+    assert line.startswith("--profile: unknown profile 'mars'")
+    line = _one_line_exit_2(run("assess", missing, "--plot", str(tmp_path / "no" / "c.png")))
+    assert line.startswith("--plot: folder")
+    line = _one_line_exit_2(run("report", missing, "--out", str(tmp_path / "no" / "r.pdf")))
+    assert line.startswith("--out: folder")
+    line = _one_line_exit_2(run("report", missing, "--out", str(tmp_path)))
+    assert line.startswith("--out:")
+
+
+def test_audit_with_the_database_down_is_one_line():
+    line = _one_line_exit_2(run("audit", "--database", "postgresql://nobody@127.0.0.1:9/x"))
+    assert line.startswith("--database: cannot use the database")
+
+
+def test_token_lifecycle_from_the_cli(tmp_path):
+    db = f"sqlite:///{tmp_path / 'tokens.db'}"
+    assert "not in the future" in _one_line_exit_2(
+        run("token", "create", "--name", "old", "--expires", "2020-01-01", "--database", db)
+    )
+    assert "--name" in _one_line_exit_2(run("token", "create", "--name", "x[/b]", "--database", db))
+    made = run("token", "create", "--name", "dr-an", "--expires", "30d", "--database", db)
+    assert made.returncode == 0 and made.stdout.startswith("hb_")
+    listed = run("token", "list", "--database", db)
+    assert listed.returncode == 0 and "dr-an" in listed.stdout and "active" in listed.stdout
+    assert made.stdout.strip() not in listed.stdout  # never the secret
+    assert run("token", "revoke", "dr-an", "--database", db).returncode == 0
+    assert "revoked" in run("token", "list", "--database", db).stdout
+    assert "no token named" in _one_line_exit_2(run("token", "revoke", "nobody", "--database", db))
+    audit = run("audit", "--database", db)
+    for action in ("token.create", "token.list", "token.revoke"):
+        assert action in audit.stdout
+
+
+def test_rich_markup_in_a_case_id_is_printed_as_text(tmp_path):
+    case = tmp_path / "markup.yaml"
+    case.write_text('format: hepatoboard-case/1\nid: "x[/bold]y[red]z"\n')
+    r = run("assess", str(case), "--as-of", "2026-11-25")
+    assert r.returncode == 0, r.stderr
+    assert "x[/bold]y[red]z" in r.stdout

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from starlette.datastructures import FormData
 
+from hepatoboard.contracts.errors import CaseError
 from hepatoboard.intake import parse_case
 from hepatoboard.pipeline import assess
-from hepatoboard.web.forms import form_sections, form_to_document
+from hepatoboard.web.forms import form_sections, form_to_document, has_case_fields
 from hepatoboard.web.pages.history import changes
 
 from conftest import AS_OF, load
@@ -68,3 +70,41 @@ def test_history_names_what_changed():
     assert "Atezolizumab + bevacizumab: recommended -> not_eligible" in diff
     assert changes(before, before) == ["no change in stage, scores or option status"]
     assert changes(None, before) == ["first assessment of this case"]
+
+
+def test_none_found_with_filled_rows_is_an_error_on_that_section():
+    """Issue 14: the rows were silently dropped and a distant node lost (the case staged N0)."""
+    form = FormData(
+        [
+            ("lymph_nodes.__state", "none"),
+            ("lymph_nodes.0.station", "celiac"),
+            ("distant_metastases.__state", "none"),
+        ]
+    )
+    with pytest.raises(CaseError) as exc:
+        form_to_document(form)
+    (problem,) = exc.value.problems
+    assert problem.path == "lymph_nodes" and "none found" in problem.message
+
+
+@pytest.mark.parametrize("raw", ["６８", "6_8", "٦٨", "68.0.1", "1e3", " 6 8"])
+def test_form_numbers_are_ascii_digits_only(raw):
+    form = FormData([("patient.age", raw), ("labs.inr", raw)])
+    doc = form_to_document(form)
+    assert doc["patient"]["age"] == raw.strip() and doc["labs"]["inr"] == raw.strip()
+    with pytest.raises(CaseError) as exc:
+        parse_case(doc, as_of=AS_OF)
+    assert {p.path for p in exc.value.problems} == {"patient.age", "labs.inr"}
+
+
+def test_form_numbers_convert_when_written_plainly():
+    doc = form_to_document(
+        FormData([("patient.age", "68"), ("labs.inr", "-1.25"), ("tumor.largest_cm", ".5")])
+    )
+    assert doc["patient"] == {"age": 68} and doc["labs"] == {"inr": -1.25}
+    assert doc["tumor"] == {"largest_cm": 0.5}
+
+
+def test_has_case_fields():
+    assert not has_case_fields(form_to_document(FormData([("id", "x"), ("profile", "asia")])))
+    assert has_case_fields(form_to_document(FormData([("performance.ecog", "1")])))

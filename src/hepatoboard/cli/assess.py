@@ -13,7 +13,9 @@ from hepatoboard.cli.common import (
     AsOfOption,
     ProfileOption,
     SiteOption,
+    check_profile,
     check_site,
+    check_writable,
     fail,
     parse_date,
     print_case_error,
@@ -49,7 +51,8 @@ def assess(
     date = parse_date(as_of)
     check_site(site)
     if plot is not None:
-        _check_plot_path(plot)
+        check_writable("--plot", plot, (".png", ".svg"))
+    check_profile(profile)
     from hepatoboard.contracts.errors import CaseError
     from hepatoboard.intake import load_case_file
     from hepatoboard.pipeline import assess as run
@@ -89,25 +92,21 @@ def assess(
         raise typer.Exit(2)
 
 
-def _check_plot_path(plot: Path) -> None:
-    if plot.suffix.lower() not in (".png", ".svg"):
-        fail(f"--plot: '{plot}' must end in .png or .svg")
-    if not plot.parent.exists():
-        fail(f"--plot: folder '{plot.parent}' does not exist")
-
-
 def _plot(doc: dict[str, Any], target: Path, label: str) -> None:
     """Survival curves drawn from the assessment's stored prognosis (never recomputed); the
     recommended options get their uncertainty bands."""
     from hepatoboard.prognosis import plot_curves
 
     recommended = [o["id"] for o in doc["plan"]["options"] if o["status"] == "recommended"]
-    plot_curves(
-        doc.get("prognosis") or {"scenarios": []},
-        str(target),
-        title=f"Estimated survival - case {label}",
-        highlight=recommended,
-    )
+    try:
+        plot_curves(
+            doc.get("prognosis") or {"scenarios": []},
+            str(target),
+            title=f"Estimated survival - case {label}",
+            highlight=recommended,
+        )
+    except OSError as exc:
+        fail(f"--plot: cannot write '{target}': {exc.strerror or exc}")
     print(f"survival curves written to {target}", file=sys.stderr)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hepatoboard.cli.common import DbOption
+from hepatoboard.cli.common import DbOption, fail, open_database
 
 
 def audit(
@@ -19,20 +19,27 @@ def audit(
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+    from sqlalchemy.exc import SQLAlchemyError
 
     from hepatoboard.storage import repository as repo
-    from hepatoboard.storage.db import make_engine, migrate, session_factory
 
-    engine = make_engine(database)
-    migrate(engine)
-    with session_factory(engine)() as session:
-        rows = repo.audit_log(session, limit=limit, actor=actor, action=action)
+    sessions = open_database(database)
+    try:
+        with sessions() as session:
+            rows = repo.audit_log(session, limit=limit, actor=actor, action=action)
+    except SQLAlchemyError as exc:
+        fail(f"audit: cannot read the audit log: {type(exc).__name__}")
     t = Table(title="Audit log", header_style="bold")
     for col in ("when (UTC)", "actor", "action", "target", "outcome"):
         t.add_column(col)
     for r in rows:  # stored text is shown as text, never read as rich markup
-        t.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), Text(r.actor), Text(r.action),
-                  Text(r.target or ""), Text(r.outcome))  # fmt: skip
+        t.add_row(
+            r.at.strftime("%Y-%m-%d %H:%M:%S"),
+            Text(r.actor),
+            Text(r.action),
+            Text(r.target or ""),
+            Text(r.outcome),
+        )
     Console().print(t)
 
 

@@ -7,12 +7,16 @@ assessment starts.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
     from hepatoboard.contracts.errors import CaseError
 
 ProfileOption = Annotated[
@@ -40,6 +44,47 @@ def fail(message: str) -> NoReturn:
     """One line on stderr, exit code 2."""
     print(message, file=sys.stderr)
     raise typer.Exit(2)
+
+
+def open_database(url: str | None) -> sessionmaker[Session]:
+    """Sessions on the database (schema brought up to date), or a one-line error and exit 2
+    when it cannot be reached."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hepatoboard.storage.db import make_engine, migrate, session_factory
+
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        fail(f"--database: cannot use the database: {' '.join(first.split())[:200]}")
+    except Exception as exc:  # a malformed URL, a missing driver
+        fail(f"--database: {' '.join(str(exc).split())[:200]}")
+    return session_factory(engine)
+
+
+def check_writable(option: str, path: Path, suffixes: tuple[str, ...]) -> None:
+    """An output file option: the right suffix, an existing writable folder, not a folder."""
+    if path.suffix.lower() not in suffixes:
+        fail(f"{option}: '{path}' must end in {' or '.join(suffixes)}")
+    if not path.parent.is_dir():
+        fail(f"{option}: folder '{path.parent}' does not exist")
+    if path.is_dir():
+        fail(f"{option}: '{path}' is a folder")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        fail(f"{option}: '{path}' cannot be written")
+
+
+def check_profile(profile: str | None) -> None:
+    """``--profile``: one of the knowledge base's profiles."""
+    if profile is None:
+        return
+    from hepatoboard.knowledge.load import default_knowledge
+
+    profiles = default_knowledge().profiles
+    if profile not in profiles:
+        fail(f"--profile: unknown profile '{profile[:40]}'; use one of: {', '.join(profiles)}")
 
 
 def parse_date(value: str | None) -> dt.date | None:

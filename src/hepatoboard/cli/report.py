@@ -17,7 +17,9 @@ from hepatoboard.cli.common import (
     AsOfOption,
     ProfileOption,
     SiteOption,
+    check_profile,
     check_site,
+    check_writable,
     fail,
     parse_date,
     print_case_error,
@@ -63,12 +65,10 @@ def report(
     """Write the family or clinician report of one case, in English or Vietnamese, to PDF or
     HTML. Exit code 2 if the case is invalid (one line per problem on stderr)."""
     suffix = out.suffix.lower()
-    if suffix not in (".pdf", ".html"):
-        fail(f"--out: '{out}' must end in .pdf or .html")
-    if not out.parent.exists():
-        fail(f"--out: folder '{out.parent}' does not exist")
+    check_writable("--out", out, (".pdf", ".html"))
     date = parse_date(as_of)
     check_site(site)
+    check_profile(profile)
     from hepatoboard.contracts.errors import CaseError
     from hepatoboard.intake import load_case_file
     from hepatoboard.pipeline import assess
@@ -86,10 +86,13 @@ def report(
         html = render_family_html(document, lang.value, edition.value)
     else:
         html = render_clinician_html(document, lang.value)
-    if suffix == ".html":
-        out.write_text(html, encoding="utf-8")
-    else:
-        render_pdf(html, out)
+    try:
+        if suffix == ".html":
+            out.write_text(html, encoding="utf-8")
+        else:
+            render_pdf(html, out)
+    except OSError as exc:
+        fail(f"--out: cannot write '{out}': {exc.strerror or exc}")
     print(f"{audience.value} report written to {out}", file=sys.stderr)
 
 

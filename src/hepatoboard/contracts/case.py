@@ -4,15 +4,20 @@ Every field except ``format`` is optional: a missing field means *unknown*, neve
 Unknown keys are errors so that a typo can never be silently ignored. Lab values carry their
 unit; :class:`Measurement` keeps the value as written (unit spelling normalised) and computes
 the value in the canonical unit on access.
-Plausibility limits come from ``knowledge/data/case_limits.yaml``.
+Plausibility limits and the longest accepted lists come from ``knowledge/data/case_limits.yaml``.
+
+Types are strict: a number is a number (``true`` is not 1, ``"68"`` is not 68), a yes/no field
+takes ``true``/``false`` only, and a date is a date or an ISO ``YYYY-MM-DD`` string (never a
+unix timestamp).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from hepatoboard.contracts.vocab import (
@@ -31,13 +36,40 @@ _LIMITS = case_limits()
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
 
 def _limits(path: str, description: str | None = None) -> Any:
     """The bounds of a number field (``Annotated[int, _limits(path)]``), from case_limits.yaml."""
     lim = _LIMITS.numbers[path]
     return Field(ge=lim.min, le=lim.max, gt=lim.min_exclusive, description=description)
+
+
+def _items(path: str) -> Any:
+    """The longest accepted list at ``path`` (``Annotated[list[X], _items(path)]``)."""
+    return Field(max_length=_LIMITS.lists.max_items[path])
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """A date, or an ISO ``YYYY-MM-DD`` string; never a number (no epoch dates), never a time."""
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_type", "must be a date YYYY-MM-DD, without a time")
+    if isinstance(value, str):
+        if not _ISO_DATE.fullmatch(value):
+            raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("date_format", "is not a calendar date") from None
+    if not isinstance(value, dt.date):
+        raise PydanticCustomError("date_type", "must be a date written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class Measurement(_Strict):
@@ -144,7 +176,12 @@ class Patient(_Strict):
 
 class Diagnosis(_Strict):
     confirmed_by: Literal["histology", "imaging"] | None = None
-    etiology: list[Literal["hbv", "hcv", "alcohol", "masld", "other"]] | None = None
+    etiology: (
+        Annotated[
+            list[Literal["hbv", "hcv", "alcohol", "masld", "other"]], _items("diagnosis.etiology")
+        ]
+        | None
+    ) = None
     cirrhosis: bool | None = None
 
 
@@ -176,7 +213,7 @@ class Clinical(_Strict):
 
 
 class Labs(_Strict):
-    date: dt.date | None = None
+    date: IsoDate | None = None
     bilirubin: Annotated[Bilirubin, _lab("bilirubin")] | None = None
     albumin: Annotated[Albumin, _lab("albumin")] | None = None
     inr: Annotated[float, _limits("labs.inr")] | None = None
@@ -204,9 +241,10 @@ class Tumor(_Strict):
     morphology: Literal["nodular", "massive", "diffuse"] | None = Field(
         default=None, description="gross type (CLIP: massive or diffuse scores as 'massive')"
     )
-    sizes_cm: list[Annotated[float, _limits("tumor.sizes_cm")]] | None = Field(
-        default=None, description="diameter of each nodule, cm (transplant criteria)"
-    )
+    sizes_cm: (
+        Annotated[list[Annotated[float, _limits("tumor.sizes_cm")]], _items("tumor.sizes_cm")]
+        | None
+    ) = Field(default=None, description="diameter of each nodule, cm (transplant criteria)")
     resectable: bool | None = Field(
         default=None,
         description="surgical judgement: the intrahepatic tumour could be resected (with the "
@@ -222,7 +260,7 @@ class LymphNode(_Strict):
     count: Annotated[int, _limits("lymph_nodes.count")] | None = None
     short_axis_mm: Annotated[float, _limits("lymph_nodes.short_axis_mm")] | None = None
     evidence: Literal["imaging", "pet", "biopsy"] | None = None
-    compression: list[Compression] | None = None
+    compression: Annotated[list[Compression], _items("lymph_nodes.compression")] | None = None
 
 
 class DistantMetastasis(_Strict):
@@ -231,7 +269,7 @@ class DistantMetastasis(_Strict):
 
 
 class Varices(_Strict):
-    endoscopy_date: dt.date | None = None
+    endoscopy_date: IsoDate | None = None
     status: Literal["none", "small", "large", "unknown"] | None = None
     treated: bool | None = None
     bleeding_history: bool | None = None
@@ -245,14 +283,14 @@ class Comorbidities(_Strict):
     uncontrolled_hypertension: bool | None = None
     therapeutic_anticoagulation: bool | None = None
     antiviral_therapy: bool | None = None
-    last_gi_bleeding_date: dt.date | None = Field(
+    last_gi_bleeding_date: IsoDate | None = Field(
         default=None, description="date of the last gastrointestinal bleeding, if any"
     )
 
 
 class PriorTherapy(_Strict):
     regimen: OptionId
-    date: dt.date | None = Field(default=None, description="start date (or procedure date)")
+    date: IsoDate | None = Field(default=None, description="start date (or procedure date)")
     line: Annotated[int, _limits("prior_therapies.line")] | None = None
     best_response: Literal["cr", "pr", "sd", "pd"] | None = None
     stop_reason: Literal["progression", "toxicity", "completed", "ongoing"] | None = None
@@ -290,8 +328,8 @@ class Target(_Strict):
 class ImagingStudy(_Strict):
     """One CT/MRI study; the first one listed is the baseline of the current line."""
 
-    date: dt.date
-    targets: list[Target] = Field(default_factory=list)
+    date: IsoDate
+    targets: Annotated[list[Target], _items("imaging.targets")] = Field(default_factory=list)
     new_lesions: bool | None = None
     nontarget_progression: bool | None = None
     afp: Annotated[Afp, _lab("afp")] | None = None
@@ -311,11 +349,12 @@ class Symptoms(_Strict):
     anxiety: bool | None = None
 
 
+Goal = Literal["longer_survival", "symptom_control", "stay_at_home", "avoid_hospital"]
+
+
 class Preferences(_Strict):
-    goals: (
-        list[Literal["longer_survival", "symptom_control", "stay_at_home", "avoid_hospital"]] | None
-    ) = None
-    declines: list[OptionId | Modality] | None = Field(
+    goals: Annotated[list[Goal], _items("preferences.goals")] | None = None
+    declines: Annotated[list[OptionId | Modality], _items("preferences.declines")] | None = Field(
         default=None, description="option ids or modalities the patient declines"
     )
 
@@ -328,6 +367,7 @@ class Case(_Strict):
         extra="forbid",
         allow_inf_nan=False,
         frozen=True,
+        strict=True,
         title="hepatoboard-case/1",
         json_schema_extra={"$id": "https://hepatoboard.org/schema/hepatoboard-case-1.json"},
     )
@@ -335,7 +375,7 @@ class Case(_Strict):
     format: Literal["hepatoboard-case/1", "hepatoboard-case/1.1"]
     id: str | None = Field(default=None, max_length=200)
     profile: str | None = Field(
-        default=None, description="guideline profile (see `hepatoboard knowledge`)"
+        default=None, max_length=40, description="guideline profile (see `hepatoboard knowledge`)"
     )
     patient: Patient | None = None
     diagnosis: Diagnosis | None = None
@@ -343,13 +383,15 @@ class Case(_Strict):
     clinical: Clinical | None = None
     labs: Labs | None = None
     tumor: Tumor | None = None
-    lymph_nodes: list[LymphNode] | None = None
-    distant_metastases: list[DistantMetastasis] | None = None
+    lymph_nodes: Annotated[list[LymphNode], _items("lymph_nodes")] | None = None
+    distant_metastases: Annotated[list[DistantMetastasis], _items("distant_metastases")] | None = (
+        None
+    )
     varices: Varices | None = None
     comorbidities: Comorbidities | None = None
-    prior_therapies: list[PriorTherapy] | None = None
-    medications: list[Medication] | None = None
-    imaging: list[ImagingStudy] | None = None
+    prior_therapies: Annotated[list[PriorTherapy], _items("prior_therapies")] | None = None
+    medications: Annotated[list[Medication], _items("medications")] | None = None
+    imaging: Annotated[list[ImagingStudy], _items("imaging")] | None = None
     symptoms: Symptoms | None = None
     preferences: Preferences | None = None
 

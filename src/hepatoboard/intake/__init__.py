@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from hepatoboard.contracts.case import CASE_FORMAT, Case
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake.contradictions import contradictions
-from hepatoboard.intake.document import parse_document
+from hepatoboard.intake.document import check_strings, parse_document
 from hepatoboard.intake.messages import problems_from
 from hepatoboard.knowledge.base import KnowledgeBase
 
@@ -47,6 +47,7 @@ def parse_case(
 
     ``as_of`` is the assessment date (default today): a dated finding after it is an error.
     ``kb`` holds the contradiction rules (default: the shipped knowledge base).
+    Keys must be text and no string may contain a control character.
     """
     as_of = check_as_of(as_of)
     if not isinstance(data, dict):
@@ -55,6 +56,7 @@ def parse_case(
             [Problem("", f"a case must be a mapping with 'format: {CASE_FORMAT}', got {got}")],
             source,
         )
+    check_strings(data, source)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:

@@ -1,15 +1,40 @@
 """Validation errors of the case model turned into one :class:`Problem` per defect, each naming
-the field path and what is accepted there (with "did you mean" for misspelt keys)."""
+the field path and what is accepted there (with "did you mean" for misspelt keys).
+
+Every piece of the input that a message shows (a value, a unit, a key) is cut to about
+:data:`ECHO_LIMIT` characters, and at most :data:`MAX_PROBLEMS` problems are listed: a hostile
+document cannot make the answer larger than the question.
+"""
 
 from __future__ import annotations
 
 import difflib
+import reprlib
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from hepatoboard.contracts.case import CASE_FORMAT, Case
 from hepatoboard.contracts.errors import Problem
+
+ECHO_LIMIT = 80
+MAX_PROBLEMS = 50
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxtuple, _REPR.maxlist, _REPR.maxdict = 2, 4, 4, 4
+_REPR.maxstring = _REPR.maxother = ECHO_LIMIT
+_REPR.maxlong = 40
+
+
+def shown(value: Any) -> str:
+    """The input as a message shows it: a bounded repr, at most about 80 characters (built in
+    bounded time, however large or deep the value)."""
+    text = _REPR.repr(value)
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
+
+
+def _key(part: Any) -> str:
+    text = str(part)
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -20,7 +45,7 @@ def _path(loc: tuple[Any, ...]) -> str:
         elif str(part).startswith(("function-after", "literal[", "lax-or-strict")):
             continue
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + _key(part)
     return out
 
 
@@ -54,7 +79,8 @@ def _inner_model(annotation: Any) -> Any:
 def problems_from(exc: ValidationError) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors[:MAX_PROBLEMS]:
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-after"))
         path = _path(loc)
         kind = err["type"]
@@ -62,7 +88,7 @@ def problems_from(exc: ValidationError) -> list[Problem]:
             key = str(loc[-1])
             model = _model_at(loc)
             accepted = list(model.model_fields) if model else []
-            guess = difflib.get_close_matches(key, accepted, n=1)
+            guess = difflib.get_close_matches(key, accepted, n=1) if len(key) < 80 else []
             hint = f"; did you mean '{guess[0]}'?" if guess else ""
             msg = f"unknown field{hint} Accepted here: {', '.join(accepted)}"
         elif kind == "missing" and path == "format":
@@ -70,20 +96,27 @@ def problems_from(exc: ValidationError) -> list[Problem]:
         elif kind == "missing":
             msg = "required when this entry is given"
         elif kind in ("literal_error", "enum"):
+            one_of = err["msg"].replace("Input should be", "must be one of")
+            msg = f"{one_of} (got {shown(err['input'])})"
+        elif kind == "unit_not_accepted":
+            ctx = err.get("ctx") or {}
             msg = (
-                f"{err['msg'].replace('Input should be', 'must be one of')} (got {err['input']!r})"
+                f"unit {shown(ctx.get('unit'))} is not accepted; use one of: {ctx.get('accepted')}"
             )
-        elif kind.startswith(("unit_not", "outside_phys")):
+        elif kind == "outside_physiological_limits":
             msg = err["msg"]
         else:
-            shown = err.get("input")
-            got = f" (got {shown!r})" if not isinstance(shown, dict | list) else ""
+            value = err.get("input")
+            got = f" (got {shown(value)})" if not isinstance(value, dict | list) else ""
             msg = f"{err['msg']}{got}"
         # Union members report the same defect several times; keep one line per path and kind.
         if (path, kind) in seen:
             continue
         seen.add((path, kind))
         problems.append(Problem(path, msg))
+    if len(errors) > MAX_PROBLEMS:
+        more = len(errors) - MAX_PROBLEMS
+        problems.append(Problem("", f"... and {more} more problem(s) not listed"))
     return _collapse_union_noise(problems)
 
 

@@ -84,9 +84,24 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}" if abs(x) < 1e6 else f"{x:.3g}"
 
 
+class ListLimits(_KB):
+    """The longest accepted list per list field of the case (dotted path, entries unindexed)."""
+
+    source: str
+    max_items: dict[str, int]
+
+    @model_validator(mode="after")
+    def _positive(self) -> ListLimits:
+        bad = sorted(k for k, v in self.max_items.items() if v < 1)
+        if bad:
+            raise ValueError(f"max_items must be at least 1: {bad}")
+        return self
+
+
 class CaseLimits(_KB):
     """``case_limits.yaml``: lab quantities, plain-number bounds and list lengths."""
 
     source: str
     quantities: dict[str, QuantitySpec]
     numbers: dict[str, Bounds]
+    lists: ListLimits

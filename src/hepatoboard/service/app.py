@@ -1,8 +1,10 @@
-"""The application factory: storage, knowledge base, routers, clinician pages, error handlers.
+"""The application factory: storage, knowledge base, routers, clinician pages, error handlers,
+request limits.
 
 Every endpoint except ``/health`` and the docs requires a bearer token (or, for pages and
 reports, the pages' session): viewers read, clinicians also create, admins also read the audit
-log. Application logs never contain case content or case ids.
+log and manage tokens. Request bodies over 1 MB get 413. Application logs never contain case
+content or case ids.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from fastapi import FastAPI
 
 from hepatoboard.knowledge.base import KnowledgeBase
 from hepatoboard.service import errors, openapi
+from hepatoboard.service.guard import Guard
+from hepatoboard.service.limits import BodyLimit
 from hepatoboard.service.routers import (
     assessments,
     audit,
@@ -20,6 +24,7 @@ from hepatoboard.service.routers import (
     health,
     knowledge,
     reports,
+    tokens,
 )
 from hepatoboard.storage.db import make_engine, migrate, session_factory, start_checkpointer
 
@@ -66,12 +71,14 @@ def create_app(
     app.state.sessions = session_factory(engine)
     app.state.kb = kb
     app.state.site = site
-    for module in (health, assessments, cases, knowledge, audit, reports, fhir, cds_hooks):
+    app.state.guard = Guard()
+    for module in (health, assessments, cases, knowledge, audit, reports, tokens, fhir, cds_hooks):
         app.include_router(module.router)
     _cds(app)
     from hepatoboard.web import mount_ui
 
     mount_ui(app)
+    app.add_middleware(BodyLimit)  # outermost: before sessions, pages and routers read a byte
     openapi.install(app)
     errors.install(app)
     if warm:

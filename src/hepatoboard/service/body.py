@@ -1,9 +1,12 @@
-"""Reading a case from a request body (JSON or YAML), with the same messages as the CLI."""
+"""Reading a case from a request body (JSON or YAML), with the same messages as the CLI.
+
+The body is read on the event loop (bounded by :class:`hepatoboard.service.limits.BodyLimit`);
+parsing and validation run in a worker thread within the request's time budget.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import HTTPException, Request
 from starlette.requests import ClientDisconnect
@@ -11,8 +14,9 @@ from starlette.requests import ClientDisconnect
 from hepatoboard.contracts.case import Case
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake import parse_case, parse_document
+from hepatoboard.service.limits import MAX_BODY, bounded
 
-MAX_BODY = 1_000_000  # bytes; a case is a few kB (non-clinical request limit)
+__all__ = ["CASE_BODY", "MAX_BODY", "read_case"]
 
 CASE_BODY = {
     "requestBody": {
@@ -25,19 +29,20 @@ CASE_BODY = {
 }
 
 
-async def read_case(request: Request, as_of: dt.date | None) -> tuple[Any, Case]:
-    """The parsed document and the validated case, or :class:`CaseError`."""
-    try:
-        body = await request.body()
-    except ClientDisconnect:
-        raise HTTPException(400, "client disconnected") from None
-    if len(body) > MAX_BODY:
-        raise CaseError([Problem("", f"body larger than {MAX_BODY} bytes")])
+def _parse(body: bytes, as_of: dt.date | None) -> Case:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise CaseError([Problem("", "body is not UTF-8 text")]) from None
     if not text.strip():
         raise CaseError([Problem("", "empty body; send a hepatoboard-case/1 document")])
-    data = parse_document(text)
-    return data, parse_case(data, as_of=as_of)
+    return parse_case(parse_document(text), as_of=as_of)
+
+
+async def read_case(request: Request, as_of: dt.date | None) -> Case:
+    """The validated case of the request body, or :class:`CaseError`."""
+    try:
+        body = await request.body()
+    except ClientDisconnect:
+        raise HTTPException(400, "client disconnected") from None
+    return await bounded(request, _parse, body, as_of)

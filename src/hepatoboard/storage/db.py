@@ -33,8 +33,14 @@ def make_engine(url: str | None = None) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         # hide_parameters: SQL errors must never echo case content into logs
+        # pool: one connection per worker thread (anyio's default limit is 40), so a burst of
+        # requests waits on SQLite's write lock, never on an empty pool
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            hide_parameters=True,
+            pool_size=20,
+            max_overflow=30,
         )
 
         @event.listens_for(engine, "connect")
@@ -52,7 +58,7 @@ def make_engine(url: str | None = None) -> Engine:
 
         return engine
     return create_engine(
-        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+        url, pool_size=10, max_overflow=30, pool_pre_ping=True, hide_parameters=True
     )
 
 

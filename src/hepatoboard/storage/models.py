@@ -1,12 +1,13 @@
 """Database tables (SQLAlchemy 2). Stored assessments and audit events are append-only: the
-application never updates or deletes them; a re-assessment is a new row."""
+application never updates or deletes them (a re-assessment is a new row), and the database
+refuses to: triggers created by migration 0002 make UPDATE and DELETE on both tables fail."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -30,6 +31,8 @@ class StoredAssessment(Base):
     profile: Mapped[str] = mapped_column(String(40))
     input_hash: Mapped[str] = mapped_column(String(64), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    # hash of what the request asked for (case, profile, as_of): a reused key must match it
+    request_hash: Mapped[str | None] = mapped_column(String(64))
     case_json: Mapped[dict[str, Any]] = mapped_column(JSON)
     result_json: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -43,6 +46,21 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A clinician-page login; the cookie carries only its random id. Logout (or revoking the
+    token) ends it on the server, so a copied cookie stops working."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie secret
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEvent(Base):
@@ -53,6 +71,5 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(100))  # token name, or "anonymous"
     action: Mapped[str] = mapped_column(String(60))  # e.g. assessment.create
     target: Mapped[str | None] = mapped_column(String(250))  # assessment id or case id
-    outcome: Mapped[str] = mapped_column(
-        String(20)
-    )  # ok | denied | unauthenticated | invalid | not_found
+    # ok | replayed | denied | unauthenticated | rate_limited | invalid | not_found | conflict
+    outcome: Mapped[str] = mapped_column(String(20))

@@ -1,29 +1,65 @@
-"""Storage operations: tokens, stored assessments, the audit log.
+"""Storage operations: stored assessments, the audit log, and the idempotency of retries.
 
-Tokens are random 256-bit secrets shown once and stored only as SHA-256 hashes (a fast hash is
-adequate for high-entropy tokens; it is not a password store).
+Tokens and web sessions are in :mod:`.tokens`. Every audit record is sanitised (no control
+characters, bounded length) before it is written.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import hashlib
 import json
-import secrets
+import re
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
-from hepatoboard.storage.models import ApiToken, AuditEvent, StoredAssessment
+from hepatoboard.storage.models import AuditEvent, StoredAssessment
+from hepatoboard.storage.tokens import (
+    ROLES,
+    TOKEN_PREFIX,
+    TokenExists,
+    count_tokens,
+    create_token,
+    end_web_session,
+    find_token,
+    find_web_session,
+    hash_token,
+    list_tokens,
+    revoke_token,
+    start_web_session,
+    token_status,
+)
 
-ROLES = ("viewer", "clinician", "admin")
-TOKEN_PREFIX = "hb_"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+__all__ = [
+    "ROLES",
+    "TOKEN_PREFIX",
+    "IdempotencyConflict",
+    "TokenExists",
+    "audit",
+    "audit_log",
+    "case_history",
+    "case_history_page",
+    "count_tokens",
+    "create_token",
+    "end_web_session",
+    "find_token",
+    "find_web_session",
+    "get_assessment",
+    "hash_token",
+    "input_hash",
+    "list_tokens",
+    "recent_assessments",
+    "request_hash",
+    "revoke_token",
+    "save_assessment",
+    "start_web_session",
+    "token_status",
+]
 
 
 def input_hash(case_json: dict[str, Any]) -> str:
@@ -31,31 +67,46 @@ def input_hash(case_json: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class TokenExists(ValueError):
-    pass
+def request_hash(case_json: dict[str, Any], profile: str | None, as_of: Any) -> str:
+    """What a request asked for: the validated case, the profile and the assessment date."""
+    asked = {"case": case_json, "profile": profile, "as_of": str(as_of) if as_of else None}
+    return input_hash(asked)
 
 
-def create_token(session: Session, name: str, role: str) -> str:
-    """Create a token and return its plaintext (shown once)."""
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, role=role, token_hash=hash_token(token)))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise TokenExists(f"a token named '{name}' already exists") from None
-    return token
+class IdempotencyConflict(ValueError):
+    """The idempotency key was already used for a different request."""
+
+    def __init__(self, key: str, existing: StoredAssessment) -> None:
+        self.key = key
+        self.existing = existing
+        super().__init__(
+            f"Idempotency-Key '{_clean(key, 80)}' was already used for a different request "
+            f"(stored assessment {existing.id}); send a new key for a changed case"
+        )
 
 
-def find_token(session: Session, token: str) -> ApiToken | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    return row if row is not None and not row.revoked else None
-
-
-def count_tokens(session: Session) -> int:
-    return len(session.scalars(select(ApiToken.id)).all())
+def find_by_key(
+    session: Session, author: str, key: str | None, asked_hash: str, case_hash: str
+) -> StoredAssessment | None:
+    """The stored assessment of an earlier request with this key (same request), or None;
+    :class:`IdempotencyConflict` if the key was used for a different request."""
+    key = (key or "").strip() or None
+    if key is None:
+        return None
+    existing = session.scalar(
+        select(StoredAssessment).where(
+            StoredAssessment.author == author, StoredAssessment.idempotency_key == key
+        )
+    )
+    if existing is None:
+        return None
+    if existing.request_hash is not None:
+        same = existing.request_hash == asked_hash
+    else:  # stored before request hashes were kept: the case must match
+        same = existing.input_hash == case_hash
+    if not same:
+        raise IdempotencyConflict(key, existing)
+    return existing
 
 
 def save_assessment(
@@ -65,22 +116,26 @@ def save_assessment(
     result_json: dict[str, Any],
     author: str,
     idempotency_key: str | None = None,
+    asked_hash: str | None = None,
 ) -> tuple[StoredAssessment, bool]:
     """Store a new (immutable) assessment. Returns (row, created). With an idempotency key, a
-    repeated request by the same author returns the first stored row instead of a duplicate."""
+    repeated request by the same author returns the first stored row instead of a duplicate;
+    the same key with a different request raises :class:`IdempotencyConflict`."""
     idempotency_key = (idempotency_key or "").strip() or None
-    if idempotency_key:
-        existing = _by_key(session, author, idempotency_key)
-        if existing is not None:
-            return existing, False
+    asked_hash = asked_hash or request_hash(case_json, None, None)
+    case_hash = input_hash(case_json)
+    existing = find_by_key(session, author, idempotency_key, asked_hash, case_hash)
+    if existing is not None:
+        return existing, False
     row = StoredAssessment(
         id=str(uuid.uuid4()),
         case_id=case_json.get("id"),
         author=author,
         kb_version=result_json["knowledge_base"]["version"],
         profile=result_json["knowledge_base"]["profile"],
-        input_hash=input_hash(case_json),
+        input_hash=case_hash,
         idempotency_key=idempotency_key,
+        request_hash=asked_hash,
         case_json=case_json,
         result_json=result_json,
     )
@@ -88,41 +143,103 @@ def save_assessment(
     try:
         session.commit()
     except IntegrityError:
-        session.rollback()
-        existing = _by_key(session, author, idempotency_key) if idempotency_key else None
+        session.rollback()  # a concurrent request with the same key won the race
+        existing = find_by_key(session, author, idempotency_key, asked_hash, case_hash)
         if existing is None:
             raise
         return existing, False
     return row, True
 
 
-def _by_key(session: Session, author: str, key: str) -> StoredAssessment | None:
-    return session.scalar(
-        select(StoredAssessment).where(
-            StoredAssessment.author == author, StoredAssessment.idempotency_key == key
-        )
-    )
-
-
 def get_assessment(session: Session, assessment_id: str) -> StoredAssessment | None:
     return session.get(StoredAssessment, assessment_id)
 
 
-def case_history(session: Session, case_id: str) -> list[StoredAssessment]:
-    return list(
-        session.scalars(
-            select(StoredAssessment)
-            .where(StoredAssessment.case_id == case_id)
-            .order_by(StoredAssessment.created_at.desc(), StoredAssessment.id.desc())
+def case_history(session: Session, case_id: str, limit: int = 50) -> list[StoredAssessment]:
+    """The newest ``limit`` stored assessments of a case, newest first."""
+    return case_history_page(session, case_id, limit=limit)[0]
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def _cursor(row: StoredAssessment) -> str:
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+    raw = json.dumps([created.astimezone(dt.UTC).isoformat(), row.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _uncursor(cursor: str) -> tuple[dt.datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        at, row_id = json.loads(raw)
+        when = dt.datetime.fromisoformat(at)
+        if not isinstance(row_id, str) or when.tzinfo is None:
+            raise ValueError
+    except (ValueError, TypeError):
+        raise BadCursor("cursor: not a cursor this service returned") from None
+    return when, row_id
+
+
+def case_history_page(
+    session: Session,
+    case_id: str,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+    full: bool = True,
+) -> tuple[list[StoredAssessment], str | None]:
+    """One page of a case's stored assessments, newest first, and the cursor of the next page
+    (None on the last page). Keyset paging on (created_at, id): stable while rows are added.
+    Without ``full`` the stored case document is not loaded."""
+    q = select(StoredAssessment).where(StoredAssessment.case_id == case_id)
+    if not full:
+        q = q.options(defer(StoredAssessment.case_json))
+    if cursor:
+        at, row_id = _uncursor(cursor)
+        q = q.where(
+            or_(
+                StoredAssessment.created_at < at,
+                and_(StoredAssessment.created_at == at, StoredAssessment.id < row_id),
+            )
+        )
+    q = q.order_by(StoredAssessment.created_at.desc(), StoredAssessment.id.desc())
+    rows = list(session.scalars(q.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (_cursor(rows[-1]) if more and rows else None)
+
+
+_UNSAFE = re.compile(r"[^\x20-\x7e\u00a0-\u2027\u202a-\uffff]")
+
+
+def _clean(text: str | None, limit: int) -> str:
+    """Audit text: no control characters (C0, C1, DEL, line separators), at most ``limit``."""
+    text = _UNSAFE.sub("?", text or "")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    target: str | None,
+    outcome: str,
+    *,
+    commit: bool = True,
+) -> None:
+    """Append one audit event (sanitised: no control characters, bounded lengths)."""
+    session.add(
+        AuditEvent(
+            actor=_clean(actor, 100),
+            action=_clean(action, 60),
+            target=_clean(target, 250) or None,
+            outcome=_clean(outcome, 20),
         )
     )
-
-
-def audit(session: Session, actor: str, action: str, target: str | None, outcome: str) -> None:
-    session.add(
-        AuditEvent(actor=actor, action=action, target=(target or "")[:250], outcome=outcome)
-    )
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def audit_log(
@@ -136,15 +253,12 @@ def audit_log(
     return list(session.scalars(q))
 
 
-def find_token_by_name(session: Session, name: str) -> ApiToken | None:
-    """The active token of a logged-in web user (revocation ends the session)."""
-    row = session.scalar(select(ApiToken).where(ApiToken.name == name))
-    return row if row is not None and not row.revoked else None
-
-
 def recent_assessments(session: Session, limit: int = 25) -> list[StoredAssessment]:
     return list(
         session.scalars(
-            select(StoredAssessment).order_by(StoredAssessment.created_at.desc()).limit(limit)
+            select(StoredAssessment)
+            .options(defer(StoredAssessment.case_json))
+            .order_by(StoredAssessment.created_at.desc())
+            .limit(limit)
         )
     )

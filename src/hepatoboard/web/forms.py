@@ -3,13 +3,17 @@
 :func:`form_sections` walks :class:`hepatoboard.contracts.case.Case` and returns the widgets
 (select for enumerations, yes/no/unknown for booleans, number + unit for labs, repeated rows for
 lists of entries); :func:`form_to_document` turns submitted form data back into a case document,
-leaving out everything left blank (blank = unknown). Validation is then the same
+leaving out everything left blank (blank = unknown). The form converts its own strings: a
+number is ASCII digits with an optional sign and decimal point (``６８`` and ``6_8`` are passed
+on as text, which the case model refuses); a list section marked "none found" while rows are
+filled in is an error on that section, never silently emptied. Validation is then the same
 :func:`hepatoboard.intake.parse_case` as the CLI and the API.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -18,7 +22,11 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from hepatoboard.contracts.case import Case, Measurement
+from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.knowledge.load import case_limits
+
+_INTEGER = re.compile(r"-?[0-9]{1,30}")
+_DECIMAL = re.compile(r"-?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})")
 
 ROWS = {"lymph_nodes": 5, "distant_metastases": 3, "prior_therapies": 4}
 TITLES = {
@@ -146,19 +154,18 @@ def _convert(widget: Widget, raw: str) -> Any:
     """Form text to the document value; invalid text is passed on for the validator to name."""
     if widget.kind == "bool":
         return {"yes": True, "no": False, "unknown": "unknown"}.get(raw, raw)
-    if widget.kind in ("integer", "number"):
-        try:
-            return (
-                int(raw) if widget.kind == "integer" and raw.lstrip("-").isdigit() else float(raw)
-            )
-        except ValueError:
-            return raw
+    if widget.kind == "integer" and _INTEGER.fullmatch(raw):
+        return int(raw)
+    if widget.kind in ("integer", "number") and _DECIMAL.fullmatch(raw):
+        return float(raw)
     return raw
 
 
 def form_to_document(form: Any, sections: list[Section] | None = None) -> dict[str, Any]:
-    """Build a case document from submitted form data (a Starlette FormData / multidict)."""
+    """Build a case document from submitted form data (a Starlette FormData / multidict), or
+    raise :class:`CaseError` naming each list section marked "none found" with filled rows."""
     doc: dict[str, Any] = {"format": "hepatoboard-case/1"}
+    problems: list[Problem] = []
     for key in ("id", "profile"):
         value = (form.get(key) or "").strip()
         if value:
@@ -171,7 +178,17 @@ def form_to_document(form: Any, sections: list[Section] | None = None) -> dict[s
                 if entry:
                     entries.append(entry)
             mode = form.get(f"{sec.key}.__state") or ("given" if entries else "")
-            if mode == "none":
+            if mode == "none" and entries:
+                problems.append(
+                    Problem(
+                        sec.key,
+                        (
+                            f"marked 'none found' but {len(entries)} row(s) are filled in; choose "
+                            "'as listed below' or clear the rows"
+                        ),
+                    )
+                )
+            elif mode == "none":
                 doc[sec.key] = []
             elif entries:
                 doc[sec.key] = entries
@@ -179,7 +196,14 @@ def form_to_document(form: Any, sections: list[Section] | None = None) -> dict[s
             values = _collect(form, sec.widgets, strip_prefix=True)
             if values:
                 doc[sec.key] = values
+    if problems:
+        raise CaseError(problems)
     return doc
+
+
+def has_case_fields(doc: dict[str, Any]) -> bool:
+    """True if the form's document holds anything beyond its format, id and profile."""
+    return any(k not in ("format", "id", "profile") for k in doc)
 
 
 def _collect(form: Any, widgets: list[Widget], *, strip_prefix: bool) -> dict[str, Any]:
@@ -194,8 +218,10 @@ def _collect(form: Any, widgets: list[Widget], *, strip_prefix: bool) -> dict[st
         if w.kind == "measure":
             raw = (form.get(f"{w.name}.value") or "").strip()
             if raw:
-                out[key] = {"value": _convert(Widget(w.name, "", "number"), raw),
-                            "unit": form.get(f"{w.name}.unit") or w.units[0]}  # fmt: skip
+                out[key] = {
+                    "value": _convert(Widget(w.name, "", "number"), raw),
+                    "unit": form.get(f"{w.name}.unit") or w.units[0],
+                }
             continue
         raw = (form.get(w.name) or "").strip()
         if raw and raw != "":

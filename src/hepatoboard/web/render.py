@@ -21,6 +21,7 @@ def configure(kb_version: str) -> None:
     sections = form_sections()
     field_names = {w.name for sec in sections for w in sec.widgets}
     field_names |= {w.name for sec in sections for row in sec.rows for w in row}
+    field_names |= {sec.key for sec in sections if sec.rows}  # shown on the section itself
     templates.env.globals.update(
         kb_version=kb_version, status_order=STATUS_ORDER, field_names=field_names
     )
@@ -29,6 +30,7 @@ def configure(kb_version: str) -> None:
 def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     base = {
         "csrf": csrf_token(request),
+        "notice": request.session.pop("notice", None),
         "who": request.session.get("user"),
         "role": request.session.get("role"),
     }

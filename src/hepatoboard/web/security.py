@@ -1,7 +1,9 @@
 """Sessions, CSRF and security headers of the clinician pages.
 
-Login exchanges an API token for a signed session cookie (HttpOnly, SameSite=Strict); every
-form carries a CSRF token; every HTML response carries a strict Content-Security-Policy and
+Login exchanges an API token for a server-side session: the signed cookie (HttpOnly,
+SameSite=Strict) carries only the session's random secret, so logout, expiry or revoking the
+token ends the session on the server and a copied cookie stops working. Every form carries a
+CSRF token; every HTML response carries a strict Content-Security-Policy and
 ``Cache-Control: no-store``.
 """
 
@@ -15,9 +17,13 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hepatoboard.service.deps import SESSION_KEY
 from hepatoboard.storage import repository as repo
+from hepatoboard.storage.models import ApiToken
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -54,22 +60,39 @@ def install(app: FastAPI) -> None:
         max_age=SESSION_HOURS * 3600,
     )
 
-    @app.middleware("http")
-    async def secure_headers(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecureHeaders)
 
 
-def current_user(request: Request, session: Session) -> repo.ApiToken | None:
-    """The logged-in user's active token (a revoked token ends the session)."""
-    name = request.session.get("user")
-    return repo.find_token_by_name(session, name) if name else None
+class SecureHeaders:
+    """ASGI middleware (a plain one: it leaves the request stream alone): security headers on
+    every response, CSP and no-store on HTML."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("X-Frame-Options", "DENY")
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy", CSP)
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def current_user(request: Request, session: Session) -> ApiToken | None:
+    """The logged-in user's active token: None once the session has ended on the server
+    (logout), expired, or its token was revoked or expired."""
+    return repo.find_web_session(session, request.session.get(SESSION_KEY))
 
 
 def csrf_token(request: Request) -> str:

@@ -1,7 +1,9 @@
 """Assess a case (store it, or preview without storing) and read a stored assessment.
 
-The assessment itself is CPU work: it runs in a worker thread, never on the event loop, so one
-slow request cannot stall the others (``/health`` included).
+Parsing and assessment are CPU work: they run in a worker thread within the request's time
+budget, never on the event loop, so one slow request cannot stall the others (``/health``
+included). No database connection is held meanwhile, and the work of a client that has gone
+is dropped, never stored.
 """
 
 from __future__ import annotations
@@ -11,21 +13,25 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from hepatoboard.contracts.assessment import Assessment
 from hepatoboard.contracts.case import Case
 from hepatoboard.contracts.errors import CaseError
 from hepatoboard.pipeline import assess
 from hepatoboard.service.body import CASE_BODY, read_case
-from hepatoboard.service.deps import DbSession, Principal, kb_of, require, site_of, stored
-from hepatoboard.service.models import CaseErrorOut, StoredAssessmentOut
+from hepatoboard.service.deps import Principal, in_db, kb_of, require, site_of, stored
+from hepatoboard.service.limits import ClientGone, bounded
+from hepatoboard.service.models import StoredAssessmentOut, refusals
 from hepatoboard.storage import repository as repo
 
 router = APIRouter(tags=["assessments"])
 AsOf = Annotated[dt.date | None, Query(description="assessment date (default: today)")]
 Profile = Annotated[str | None, Query(max_length=40, description="guideline profile")]
-ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": CaseErrorOut}}
+IdemKey = Annotated[
+    str | None,
+    Header(max_length=200, description="retry key: same key + same request = same record"),
+]
 
 
 def run_assessment(request: Request, case: Case, profile: str | None, as_of: Any) -> dict[str, Any]:
@@ -39,73 +45,106 @@ def run_assessment(request: Request, case: Case, profile: str | None, as_of: Any
     "/assessments",
     status_code=201,
     response_model=StoredAssessmentOut,
-    responses=ERRORS,
+    responses={
+        200: {"model": StoredAssessmentOut, "description": "replayed (same key, same request)"},
+        **refusals(401, 403, 409, 413, 429, 503),
+    },
     openapi_extra=CASE_BODY,
 )
 async def create(
     request: Request,
-    session: DbSession,
     who: Annotated[Principal, Depends(require("assessment.create", "clinician"))],
     profile: Profile = None,
     as_of: AsOf = None,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: IdemKey = None,
 ) -> JSONResponse:
-    """Assess a case (JSON or YAML body) and store the result. Returns the stored record;
-    a repeated ``Idempotency-Key`` returns the first stored record (200)."""
+    """Assess a case (JSON or YAML body) and store the result. A repeated ``Idempotency-Key``
+    with the same request returns the first stored record (200); with a different case,
+    profile or date it is refused (409)."""
     try:
-        _, case = await read_case(request, as_of)
-        result = await run_in_threadpool(run_assessment, request, case, profile, as_of)
-    except CaseError:
-        await run_in_threadpool(repo.audit, session, who.name, "assessment.create", None, "invalid")
+        case = await read_case(request, as_of)
+        case_json = case.model_dump(mode="json", exclude_none=True)
+        asked = repo.request_hash(case_json, profile, as_of)
+        earlier = None
+        if idempotency_key and idempotency_key.strip():
+            earlier = await in_db(
+                request,
+                repo.find_by_key,
+                who.name,
+                idempotency_key,
+                asked,
+                repo.input_hash(case_json),
+            )
+        if earlier is not None:
+            await in_db(request, repo.audit, who.name, "assessment.create", earlier.id, "replayed")
+            return JSONResponse(stored(earlier), status_code=200)
+        result = await bounded(request, run_assessment, request, case, profile, as_of)
+    except (CaseError, ClientGone) as exc:
+        outcome = "invalid" if isinstance(exc, CaseError) else "abandoned"
+        await in_db(request, repo.audit, who.name, "assessment.create", None, outcome)
         raise
+    except repo.IdempotencyConflict:
+        await in_db(request, repo.audit, who.name, "assessment.create", None, "conflict")
+        raise
+    if await request.is_disconnected():  # the client gave up: do not store
+        await in_db(request, repo.audit, who.name, "assessment.create", None, "abandoned")
+        raise ClientGone()
 
-    def save() -> tuple[dict[str, Any], bool]:
+    def save(session: Session) -> tuple[dict[str, Any], bool]:
         row, created = repo.save_assessment(
             session,
-            case_json=case.model_dump(mode="json", exclude_none=True),
+            case_json=case_json,
             result_json=result,
             author=who.name,
             idempotency_key=idempotency_key,
+            asked_hash=asked,
         )
         repo.audit(session, who.name, "assessment.create", row.id, "ok" if created else "replayed")
         return stored(row), created
 
-    body, created = await run_in_threadpool(save)
+    body, created = await in_db(request, save)
     return JSONResponse(body, status_code=201 if created else 200)
 
 
 @router.post(
-    "/assessments:preview", response_model=Assessment, responses=ERRORS, openapi_extra=CASE_BODY
+    "/assessments:preview",
+    response_model=Assessment,
+    responses=refusals(401, 403, 413, 429, 503),
+    openapi_extra=CASE_BODY,
 )
 async def preview(
     request: Request,
-    session: DbSession,
     who: Annotated[Principal, Depends(require("assessment.preview", "viewer"))],
     profile: Profile = None,
     as_of: AsOf = None,
 ) -> JSONResponse:
     """Assess a case without storing it."""
     try:
-        _, case = await read_case(request, as_of)
-        result = await run_in_threadpool(run_assessment, request, case, profile, as_of)
-    except CaseError:
-        await run_in_threadpool(
-            repo.audit, session, who.name, "assessment.preview", None, "invalid"
-        )
+        case = await read_case(request, as_of)
+        result = await bounded(request, run_assessment, request, case, profile, as_of)
+    except (CaseError, ClientGone) as exc:
+        outcome = "invalid" if isinstance(exc, CaseError) else "abandoned"
+        await in_db(request, repo.audit, who.name, "assessment.preview", None, outcome)
         raise
-    await run_in_threadpool(repo.audit, session, who.name, "assessment.preview", case.id, "ok")
+    await in_db(request, repo.audit, who.name, "assessment.preview", case.id, "ok")
     return JSONResponse(result)  # already JSON-ready: skip FastAPI's re-encoding
 
 
-@router.get("/assessments/{assessment_id}", response_model=StoredAssessmentOut)
+@router.get(
+    "/assessments/{assessment_id}",
+    response_model=StoredAssessmentOut,
+    responses=refusals(401, 403, 404, 429, 503),
+)
 def read(
+    request: Request,
     assessment_id: str,
-    session: DbSession,
     who: Annotated[Principal, Depends(require("assessment.read", "viewer"))],
 ) -> JSONResponse:
     """One stored assessment (immutable)."""
-    row = repo.get_assessment(session, assessment_id)
-    repo.audit(session, who.name, "assessment.read", assessment_id, "ok" if row else "not_found")
+    with request.app.state.sessions() as session:
+        row = repo.get_assessment(session, assessment_id)
+        outcome = "ok" if row else "not_found"
+        repo.audit(session, who.name, "assessment.read", assessment_id, outcome)
     if row is None:
         raise HTTPException(404, "no assessment with this id")
     return JSONResponse(stored(row))

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from hepatoboard.cds import services as svc
 from hepatoboard.cds.cards import prune
@@ -22,12 +22,13 @@ from hepatoboard.cds.prefetch import DataUnavailable
 from hepatoboard.cds.trust import Untrusted, verify
 from hepatoboard.contracts.errors import CaseError
 from hepatoboard.fhir.codes import CodeMaps
-from hepatoboard.service.deps import DbSession, kb_of
+from hepatoboard.service.deps import audit, in_db, kb_of
 from hepatoboard.service.errors import case_error_body
+from hepatoboard.service.limits import RECORD_MAX_BODY, bounded
 from hepatoboard.storage import repository as repo
 
 router = APIRouter(tags=["cds-hooks"])
-MAX_BODY = 5_000_000  # bytes (non-clinical request limit; prefetch can be large)
+MAX_BODY = RECORD_MAX_BODY
 FEEDBACK_OUTCOMES = ("accepted", "overridden")
 
 
@@ -40,7 +41,6 @@ def _service(service_id: str) -> str:
 def client(
     service_id: str,
     request: Request,
-    session: DbSession,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Tenant:
     """The tenant whose verified JWT came with this call (401 otherwise, audited)."""
@@ -56,9 +56,8 @@ def client(
             token, service_id, request.app.state.cds, request.app.state.replays, endpoint
         )
     except Untrusted as exc:
-        repo.audit(session, "anonymous", f"cds.{service_id}"[:60], None, "unauthenticated")
+        audit(request, "anonymous", f"cds.{service_id}"[:60], None, "unauthenticated")
         raise HTTPException(401, f"untrusted client: {exc}") from None
-    session.commit()
     return tenant
 
 
@@ -95,9 +94,7 @@ def _run(request: Request, body: dict[str, Any], tenant: Tenant, hook: str) -> s
 
 
 @router.post("/cds-services/{service_id}")
-async def call_hook(
-    service_id: str, request: Request, session: DbSession, tenant: Client
-) -> JSONResponse:
+async def call_hook(service_id: str, request: Request, tenant: Client) -> JSONResponse:
     """Run a hook: ``cards`` (never null or empty values, except ``cards: []``)."""
     hook = _service(service_id)
     actor = f"cds:{tenant.name}"
@@ -106,18 +103,18 @@ async def call_hook(
     if body.get("hook") != hook or not body.get("hookInstance"):
         raise HTTPException(400, f"this service answers hook '{hook}' with a hookInstance")
     try:
-        result = await run_in_threadpool(_run, request, body, tenant, hook)
+        result = await bounded(request, _run, request, body, tenant, hook)
     except DataUnavailable as exc:
-        await run_in_threadpool(repo.audit, session, actor, action, None, "unavailable")
+        await in_db(request, repo.audit, actor, action, None, "unavailable")
         return JSONResponse({"message": f"required data not available: {exc}"}, status_code=412)
     except CaseError as exc:
-        await run_in_threadpool(repo.audit, session, actor, action, None, "invalid")
+        await in_db(request, repo.audit, actor, action, None, "invalid")
         return JSONResponse(case_error_body(exc), status_code=422)
     if result.assessment is None:
-        await run_in_threadpool(repo.audit, session, actor, action, None, "not_hcc")
+        await in_db(request, repo.audit, actor, action, None, "not_hcc")
         return JSONResponse({"cards": []})
 
-    def save() -> str:
+    def save(session: Session) -> str:
         assert result.case is not None and result.assessment is not None
         row, _ = repo.save_assessment(
             session,
@@ -129,7 +126,7 @@ async def call_hook(
         repo.audit(session, actor, action, row.id, outcome)
         return row.id
 
-    assessment_id = await run_in_threadpool(save)
+    assessment_id = await in_db(request, save)
     if hook == "patient-view":
         url = str(request.base_url).rstrip("/") + f"/ui/assessments/{assessment_id}"
         result.cards = svc.patient_view_cards(result.assessment, assessment_id, url)
@@ -138,9 +135,7 @@ async def call_hook(
 
 
 @router.post("/cds-services/{service_id}/feedback")
-async def feedback(
-    service_id: str, request: Request, session: DbSession, tenant: Client
-) -> Response:
+async def feedback(service_id: str, request: Request, tenant: Client) -> Response:
     """Store accept / override decisions (card uuid, outcome, override reason code) in the
     audit log. Free-text comments are not stored (they could carry patient data)."""
     body = await _json(request)
@@ -159,9 +154,9 @@ async def feedback(
         target = f"card={card[:64]}" + (f" reason={str(reason)[:80]}" if reason else "")
         rows.append((target, outcome))
     for target, outcome in rows:
-        await run_in_threadpool(
+        await in_db(
+            request,
             repo.audit,
-            session,
             f"cds:{tenant.name}",
             f"cds.{_service(service_id)}.feedback",
             target,

@@ -14,15 +14,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from hepatoboard.contracts.errors import CaseError, Problem
-from hepatoboard.service.deps import DbSession, Principal, kb_of, require, site_of
+from hepatoboard.service.deps import Principal, in_db, kb_of, require, site_of
+from hepatoboard.service.limits import RECORD_MAX_BODY, bounded
 from hepatoboard.service.models import CaseErrorOut
 from hepatoboard.storage import repository as repo
 
 router = APIRouter(tags=["fhir"])
-MAX_BODY = 5_000_000  # bytes (non-clinical request limit)
+MAX_BODY = RECORD_MAX_BODY
 BUNDLE_BODY = {
     "requestBody": {
         "required": True,
@@ -54,7 +54,6 @@ def _assess(request: Request, data: Any, as_of: Any, profile: str | None, output
 @router.post("/fhir/assess", responses={422: {"model": CaseErrorOut}}, openapi_extra=BUNDLE_BODY)
 async def fhir_assess(
     request: Request,
-    session: DbSession,
     who: Annotated[Principal, Depends(require("fhir.assess", "viewer"))],
     as_of: Annotated[dt.date | None, Query(description="assessment date")] = None,
     profile: Annotated[str | None, Query(max_length=40)] = None,
@@ -70,9 +69,9 @@ async def fhir_assess(
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise CaseError([Problem("", "the body is not JSON (send a FHIR Bundle)")]) from None
-        case, out = await run_in_threadpool(_assess, request, data, as_of, profile, output)
+        case, out = await bounded(request, _assess, request, data, as_of, profile, output)
     except CaseError:
-        await run_in_threadpool(repo.audit, session, who.name, "fhir.assess", None, "invalid")
+        await in_db(request, repo.audit, who.name, "fhir.assess", None, "invalid")
         raise
-    await run_in_threadpool(repo.audit, session, who.name, "fhir.assess", case.id, "ok")
+    await in_db(request, repo.audit, who.name, "fhir.assess", case.id, "ok")
     return JSONResponse(out, media_type="application/fhir+json" if output == "fhir" else None)

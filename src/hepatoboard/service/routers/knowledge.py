@@ -6,22 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from hepatoboard.service.deps import DbSession, Principal, kb_of, require
-from hepatoboard.service.models import KnowledgeOut, OptionSummary
-from hepatoboard.storage import repository as repo
+from hepatoboard.service.deps import Principal, audit, kb_of, require
+from hepatoboard.service.models import KnowledgeOut, OptionSummary, refusals
 
 router = APIRouter(tags=["knowledge"])
 
 
-@router.get("/knowledge", response_model=KnowledgeOut)
+@router.get("/knowledge", response_model=KnowledgeOut, responses=refusals(401, 429, 503))
 def knowledge_view(
     request: Request,
-    session: DbSession,
     who: Annotated[Principal, Depends(require("knowledge.read", "viewer"))],
 ) -> KnowledgeOut:
     """Knowledge-base version, sources, options and profiles."""
     kb = kb_of(request)
-    repo.audit(session, who.name, "knowledge.read", None, "ok")
+    audit(request, who.name, "knowledge.read", None, "ok")
     return KnowledgeOut(
         version=kb.version,
         profiles={k: v.model_dump() for k, v in kb.profiles.items()},

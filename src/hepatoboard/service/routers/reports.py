@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
-from hepatoboard.service.deps import DbSession, Principal, require
+from hepatoboard.service.deps import Principal, in_db, require
+from hepatoboard.service.limits import bounded
+from hepatoboard.service.models import refusals
 from hepatoboard.storage import repository as repo
 
 router = APIRouter(tags=["reports"])
@@ -23,20 +24,24 @@ CSP_REPORT = (
 )
 
 
-@router.get("/assessments/{assessment_id}/family", response_class=HTMLResponse)
+@router.get(
+    "/assessments/{assessment_id}/family",
+    response_class=HTMLResponse,
+    responses=refusals(401, 404, 429, 503),
+)
 async def family(
+    request: Request,
     assessment_id: str,
-    session: DbSession,
     who: Annotated[Principal, Depends(require("report.family", "viewer", allow_session=True))],
     lang: Literal["en", "vi"] = "en",
 ) -> HTMLResponse:
     """Plain-language family report (English or Vietnamese), printable HTML."""
-    row = await run_in_threadpool(repo.get_assessment, session, assessment_id)
+    row = await in_db(request, repo.get_assessment, assessment_id)
     outcome = "ok" if row else "not_found"
-    await run_in_threadpool(repo.audit, session, who.name, "report.family", assessment_id, outcome)
+    await in_db(request, repo.audit, who.name, "report.family", assessment_id, outcome)
     if row is None:
         raise HTTPException(404, "no assessment with this id")
     from hepatoboard.reports.render import render_family_html
 
-    html = await run_in_threadpool(render_family_html, row.result_json, lang)
+    html = await bounded(request, render_family_html, row.result_json, lang)
     return HTMLResponse(html, headers={"Content-Security-Policy": CSP_REPORT})

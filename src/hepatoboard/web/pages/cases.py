@@ -1,5 +1,11 @@
 """The case form (generated from the case model) and its submission: validated by the same
-intake as the CLI and the API; invalid input is shown next to its field."""
+intake as the CLI and the API; invalid input is shown next to its field.
+
+The submitted case is an uploaded file, else a pasted document, else the form fields; when a
+document and form fields are both given, the page says which was used. An empty upload is an
+error. Parsing and assessment run in a worker thread within the request's time budget, with no
+database connection held meanwhile; uploads share the API's 1 MB body limit.
+"""
 
 from __future__ import annotations
 
@@ -9,38 +15,70 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from hepatoboard.contracts.errors import CaseError
+from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake import parse_case, parse_document
 from hepatoboard.pipeline import assess
 from hepatoboard.reports.grouping import group_options
+from hepatoboard.service.deps import audit
+from hepatoboard.service.limits import bounded
 from hepatoboard.storage import repository as repo
-from hepatoboard.web.forms import form_sections, form_to_document, problem_field
+from hepatoboard.storage.models import ApiToken
+from hepatoboard.web.forms import form_sections, form_to_document, has_case_fields, problem_field
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import check_csrf, current_user
 
 router = APIRouter(include_in_schema=False)
 
 
+def _who(request: Request) -> ApiToken | None:
+    with request.app.state.sessions() as session:
+        return current_user(request, session)
+
+
 @router.get("/ui/cases/new")
 def new_case(request: Request) -> Response:
-    with request.app.state.sessions() as session:
-        if current_user(request, session) is None:
-            return login_redirect(request)
+    if _who(request) is None:
+        return login_redirect(request)
     return page(
-        request, "case_form.html", sections=form_sections(), values={}, errors={},
+        request,
+        "case_form.html",
+        sections=form_sections(),
+        values={},
+        errors={},
         profiles=list(request.app.state.kb.profiles),
-    )  # fmt: skip
+    )
 
 
-async def _document(form: Any) -> tuple[Any, str]:
-    """The submitted case: an uploaded or pasted document, else the form fields."""
-    pasted = str(form.get("document") or "")
+async def _submitted_text(form: Any) -> tuple[str, str]:
+    """(document text, where it came from): the upload, else the pasted text ("" if none)."""
     upload = form.get("upload")
-    if upload is not None and hasattr(upload, "read"):
-        content = (await upload.read()).decode("utf-8", errors="replace")
-        pasted = content if content.strip() else pasted
-    data = parse_document(pasted) if pasted.strip() else form_to_document(form, form_sections())
-    return data, pasted
+    filename = str(getattr(upload, "filename", None) or "")
+    if upload is not None and not isinstance(upload, str) and filename:
+        raw = await upload.read()
+        if not raw.strip():
+            shown = filename if len(filename) <= 80 else filename[:77] + "..."
+            raise CaseError([Problem("upload", f"the uploaded file '{shown}' is empty")])
+        try:
+            return raw.decode("utf-8"), "the uploaded file"
+        except UnicodeDecodeError:
+            raise CaseError([Problem("upload", "the uploaded file is not UTF-8 text")]) from None
+    pasted = str(form.get("document") or "")
+    return (pasted, "the pasted document") if pasted.strip() else ("", "")
+
+
+def _case_of(form: Any, text: str, origin: str) -> tuple[Any, str | None]:
+    """The validated case and, when a document and form fields were both given, a notice
+    saying which was used (runs in a worker thread)."""
+    if not text:
+        return parse_case(form_to_document(form, form_sections())), None
+    notice = None
+    try:
+        ignored = has_case_fields(form_to_document(form, form_sections()))
+    except CaseError:
+        ignored = True
+    if ignored:
+        notice = f"Both {origin} and form fields were given: {origin} was used, the form ignored."
+    return parse_case(parse_document(text)), notice
 
 
 @router.post("/ui/assess")
@@ -48,38 +86,51 @@ async def submit(request: Request) -> Response:
     form = await request.form()
     check_csrf(request, form)
     kb = request.app.state.kb
-    with request.app.state.sessions() as session:
-        who = current_user(request, session)
-        if who is None:
-            return login_redirect(request)
-        session.commit()
-        pasted = ""
-        try:
-            data, pasted = await _document(form)
-            case = parse_case(data)
-            site = request.app.state.site
-            result = await run_in_threadpool(lambda: assess(case, kb=kb, site=site).to_json_dict())
-        except CaseError as exc:
-            repo.audit(session, who.name, "assessment.create", None, "invalid")
-            errors: dict[str, list[str]] = {}
-            for p in exc.problems:
-                errors.setdefault(problem_field(p.path) or "_document", []).append(p.message)
-            return page(
-                request, "case_form.html", 422, sections=form_sections(),
-                values=dict(form.multi_items()), errors=errors, pasted=pasted,
-                profiles=list(kb.profiles),
-            )  # fmt: skip
-        if who.role == "viewer":  # viewers may look, not store
-            repo.audit(session, who.name, "assessment.preview", case.id, "ok")
-            return page(request, "plan.html", a=result, stored=None, **plan_groups(result))
-        row, _ = repo.save_assessment(
-            session,
-            case_json=case.model_dump(mode="json", exclude_none=True),
-            result_json=result,
-            author=who.name,
+    who = await run_in_threadpool(_who, request)
+    if who is None:
+        return login_redirect(request)
+    text = ""
+    try:
+        text, origin = await _submitted_text(form)
+        case, notice = await bounded(request, _case_of, form, text, origin)
+        site = request.app.state.site
+        result = await bounded(request, lambda: assess(case, kb=kb, site=site).to_json_dict())
+    except CaseError as exc:
+        await run_in_threadpool(audit, request, who.name, "assessment.create", None, "invalid")
+        errors: dict[str, list[str]] = {}
+        for p in exc.problems:
+            errors.setdefault(problem_field(p.path) or "_document", []).append(p.message)
+        return page(
+            request,
+            "case_form.html",
+            422,
+            sections=form_sections(),
+            values=dict(form.multi_items()),
+            errors=errors,
+            pasted=text,
+            profiles=list(kb.profiles),
         )
-        repo.audit(session, who.name, "assessment.create", row.id, "ok")
-    return RedirectResponse(f"/ui/assessments/{row.id}", status_code=303)
+    if who.role == "viewer":  # viewers may look, not store
+        await run_in_threadpool(audit, request, who.name, "assessment.preview", case.id, "ok")
+        return page(
+            request, "plan.html", a=result, stored=None, notice=notice, **plan_groups(result)
+        )
+
+    def save() -> str:
+        with request.app.state.sessions() as session:
+            row, _ = repo.save_assessment(
+                session,
+                case_json=case.model_dump(mode="json", exclude_none=True),
+                result_json=result,
+                author=who.name,
+            )
+            repo.audit(session, who.name, "assessment.create", row.id, "ok")
+            return row.id
+
+    row_id = await run_in_threadpool(save)
+    if notice:
+        request.session["notice"] = notice
+    return RedirectResponse(f"/ui/assessments/{row_id}", status_code=303)
 
 
 def plan_groups(a: dict[str, Any]) -> dict[str, Any]:

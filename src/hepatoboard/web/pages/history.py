@@ -12,6 +12,7 @@ from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import current_user
 
 router = APIRouter(include_in_schema=False)
+SHOWN = 50  # newest assessments on the page; the API pages through all of them
 
 COMPARED = (
     ("BCLC", ("staging", "bclc", "stage")),
@@ -30,13 +31,14 @@ def history(request: Request, case_id: str) -> Response:
         who = current_user(request, session)
         if who is None:
             return login_redirect(request)
-        rows = repo.case_history(session, case_id)
+        rows = repo.case_history(session, case_id, limit=SHOWN + 1)  # +1: what the last changed
         repo.audit(session, who.name, "case.history", case_id, "ok")
     entries = []
-    for i, row in enumerate(rows):
+    for i, row in enumerate(rows[:SHOWN]):
         older = rows[i + 1].result_json if i + 1 < len(rows) else None
         entries.append({"row": row, "changes": changes(older, row.result_json)})
-    return page(request, "history.html", case_id=case_id, entries=entries)
+    more = len(rows) > SHOWN
+    return page(request, "history.html", case_id=case_id, entries=entries, more=more)
 
 
 def _pick(a: Any, path: tuple[str, ...]) -> Any:
