@@ -1,24 +1,17 @@
-"""Benchmark of the prognosis model, before (the Monte Carlo model on ``main``) and after (this
-tree), in one run: per-case cost cold and warm, the whole assessment, service warm-up, and the
-one-case CLI against ``python -c pass``.
+"""Benchmark of the prognosis model and the assessment: per-case cost cold and warm, the
+knowledge-base load (which now validates prognosis.yaml with the other files), and the one-case
+CLI against ``python -c pass``.
 
-Run: ``.venv/bin/python bench/prognosis.py [--before-ref REF] [--repeat 10]``. Prints a
-Markdown section for docs/benchmarks.md. Timings are reported, never asserted.
-
-How "before" runs: by default the commit this branch started from (``git merge-base main
-HEAD``: the same package with the Monte Carlo model). The ``src/`` tree of that ref is extracted
-with ``git archive`` into a temporary directory and put first on ``PYTHONPATH`` of the
-measuring subprocesses, so both versions run with the same interpreter and packages. Every
-measurement runs in a fresh process with bytecode caching allowed (``PYTHONDONTWRITEBYTECODE``
-removed, one unmeasured run first), as a user's installation would.
+Run: ``.venv/bin/python bench/prognosis.py [--repeat 10]``. Prints a Markdown table for
+docs/benchmarks.md. Timings are reported, never asserted. Every measurement runs in a fresh
+process with bytecode caching allowed (one unmeasured run first), as a user's installation
+would.
 
 Definitions:
 - *warm*: CPU time of one call for a distinct patient in a process that has already assessed
-  another case (data loaded); the median over the example and test cases, each with a distinct
-  AFP so no memo can serve it;
-- *cold*: CPU time of the first call in a fresh process that has imported hepatoboard and loaded
-  the knowledge base (as the CLI and the service do before assessing); the prognosis data is
-  loaded in this call;
+  another case; the median over the example and test cases, each with a distinct AFP;
+- *first call*: CPU time of the first ``assess`` / ``predict`` in a fresh process that has
+  loaded the knowledge base (as the CLI and the service do before assessing);
 - *prognosis*: ``predict`` alone for the case's scenarios; *assessment*: ``assess`` (scores,
   staging, plan and prognosis).
 """
@@ -33,10 +26,7 @@ import platform
 import statistics
 import subprocess
 import sys
-import tarfile
-import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,48 +38,41 @@ CASES = sorted((ROOT / "examples").glob("*.yaml")) + sorted(
 PROBE = r"""
 import datetime as dt, json, sys, time
 mode, paths = sys.argv[1], sys.argv[2:]
-from hepatoboard.assessment import assess
-from hepatoboard.case import load_case_file
-from hepatoboard.knowledge.base import knowledge
-import importlib
-assess_mod = importlib.import_module("hepatoboard.assessment.assess")
-AS_OF = dt.date(2026, 11, 25)
-knowledge()
-cases = [load_case_file(p) for p in paths]
-
-def distinct(case, i):
-    # a distinct patient: same case, AFP varied (no memo can serve it)
-    doc = case.model_dump(mode="json", by_alias=True, exclude_none=True)
-    doc.setdefault("labs", {})["afp"] = {"value": 11.0 + 97.0 * i, "unit": "ng/mL"}
-    from hepatoboard.case import parse_case
-    return parse_case(doc, today=AS_OF)
-
-def facts_and_ids(case):
-    from hepatoboard.facts.derive import derive_facts
-    from hepatoboard.staging import stage
-    from hepatoboard.assessment.model import Plan
-    a = assess(case, as_of=AS_OF, with_prognosis=False)
-    facts = derive_facts(case, AS_OF)
-    stage(facts, knowledge())
-    return facts, assess_mod.prognosis_scenarios(a.plan)
 
 def cpu(fn):
     t = time.process_time(); fn(); return time.process_time() - t
 
 out = {}
+from hepatoboard.knowledge.load import default_knowledge
+out["kb_ms"] = 1000 * cpu(default_knowledge)  # parses and validates every file, prognosis too
+from hepatoboard.facts import derive_facts
+from hepatoboard.intake import load_case_file, parse_case
+from hepatoboard.pipeline import assess, prognosis_scenarios
+from hepatoboard.prognosis import predict
+from hepatoboard.staging import stage
+kb = default_knowledge()
+AS_OF = dt.date(2026, 11, 25)
+cases = [load_case_file(p, as_of=AS_OF) for p in paths]
+
+def distinct(case, i):
+    # a distinct patient: same case, AFP varied
+    doc = case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    doc.setdefault("labs", {})["afp"] = {"value": 11.0 + 97.0 * i, "unit": "ng/mL"}
+    return parse_case(doc, as_of=AS_OF)
+
+def facts_and_ids(case):
+    a = assess(case, as_of=AS_OF, with_prognosis=False)
+    facts = derive_facts(case, kb, AS_OF)
+    stage(facts, kb)
+    return facts, prognosis_scenarios(a.plan)
+
 if mode == "cold_assess":
-    out["ms"] = 1000 * cpu(lambda: assess(cases[0], as_of=AS_OF))
-elif mode == "cold_assess_loaded":
-    from hepatoboard.prognosis.data import load
-    load()
     out["ms"] = 1000 * cpu(lambda: assess(cases[0], as_of=AS_OF))
 elif mode == "cold_predict":
     facts, ids = facts_and_ids(cases[0])
-    from hepatoboard.prognosis import predict
     out["ms"] = 1000 * cpu(lambda: predict(facts, ids))
 elif mode == "warm":
-    from hepatoboard.prognosis import predict
-    assess(cases[0], as_of=AS_OF)  # loads everything
+    assess(cases[0], as_of=AS_OF)
     a_ms, p_ms = [], []
     for rep in range(3):
         for j, c in enumerate(cases):
@@ -99,9 +82,6 @@ elif mode == "warm":
             p_ms.append(1000 * cpu(lambda: predict(facts, ids)))
     out["assess_ms"] = sorted(a_ms)[len(a_ms) // 2]
     out["predict_ms"] = sorted(p_ms)[len(p_ms) // 2]
-elif mode == "warm_up":
-    from hepatoboard.prognosis import warm_up
-    t = time.perf_counter(); warm_up(); out["s"] = time.perf_counter() - t
 print(json.dumps(out))
 """
 
@@ -137,89 +117,54 @@ def _wall(cmd: list[str], pythonpath: str | None, repeat: int) -> float:
     return statistics.median(times)
 
 
-def _extract(ref: str, into: Path) -> Path:
-    data = subprocess.run(
-        ["git", "archive", ref, "src"], cwd=ROOT, capture_output=True, check=True
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
-    return into / "src"
-
-
 def _median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--before-ref", default=None, help="default: git merge-base main HEAD")
     ap.add_argument("--repeat", type=int, default=10)
-    ap.add_argument("--skip-before", action="store_true")
     args = ap.parse_args()
     rep = args.repeat
     load_before = os.getloadavg()[0]
-    if args.before_ref is None:
-        args.before_ref = subprocess.run(
-            ["git", "merge-base", "main", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()[:12]
     case = str(ROOT / "examples" / "seed-father.yaml")
     cli = [sys.executable, "-m", "hepatoboard", "assess", case, "--format", "json"]
-    results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        versions: dict[str, str | None] = {"after": str(ROOT / "src")}
-        if not args.skip_before:
-            versions = {"before": str(_extract(args.before_ref, Path(tmp))), **versions}
-        for name, path in versions.items():
-            warm = _probe("warm", path, max(3, rep // 3))
-            r = {
-                "warm_predict": _median(warm, "predict_ms"),
-                "warm_assess": _median(warm, "assess_ms"),
-                "cold_predict": _median(_probe("cold_predict", path, rep), "ms"),
-                "cold_assess": _median(_probe("cold_assess", path, rep), "ms"),
-                "cold_assess_loaded": _median(_probe("cold_assess_loaded", path, rep), "ms"),
-                "warm_up": _median(_probe("warm_up", path, max(3, rep // 3)), "s"),
-                "cli": _wall(cli, path, rep),
-            }
-            results[name] = r
-        results["python -c pass"] = {"cli": _wall([sys.executable, "-c", "pass"], None, rep)}
+    path = str(ROOT / "src")
+    warm = _probe("warm", path, max(3, rep // 3))
+    cold = _probe("cold_assess", path, rep)
+    r = {
+        "warm_predict": _median(warm, "predict_ms"),
+        "warm_assess": _median(warm, "assess_ms"),
+        "cold_predict": _median(_probe("cold_predict", path, rep), "ms"),
+        "cold_assess": _median(cold, "ms"),
+        "kb_load": _median(cold, "kb_ms"),
+        "cli": _wall(cli, path, rep),
+        "pass": _wall([sys.executable, "-c", "pass"], None, rep),
+    }
     print(
         f"Measured {dt.date.today()} on {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; `.venv/bin/python bench/prognosis.py --repeat {rep}` "
-        f"(before = `{args.before_ref}`). CPU times are medians; cases: "
-        f"{', '.join(p.stem for p in CASES)}. Load average (1 min) {load_before:.2f} at the "
-        f"start, {os.getloadavg()[0]:.2f} at the end (other processes on the machine).\n"
+        f"{platform.python_version()}; `.venv/bin/python bench/prognosis.py --repeat {rep}`. "
+        f"CPU times are medians; cases: {', '.join(p.stem for p in CASES)}. Load average "
+        f"(1 min) {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end.\n"
     )
-    cols = [c for c in ("before", "after") if c in results]
-    print("| measure | " + " | ".join(cols) + " |")
-    print("|---|" + "---|" * len(cols))
+    print("| measure | result |\n|---|---|")
     rows = [
-        ("prognosis per distinct patient, warm (CPU)", "warm_predict", "ms"),
-        ("prognosis, first call in a fresh process (CPU)", "cold_predict", "ms"),
-        ("full assessment per distinct patient, warm (CPU)", "warm_assess", "ms"),
-        ("full assessment, first call in a fresh process (CPU)", "cold_assess", "ms"),
+        ("prognosis per distinct patient, warm (CPU)", f"{r['warm_predict']:.1f} ms"),
+        ("prognosis, first call in a fresh process (CPU)", f"{r['cold_predict']:.1f} ms"),
+        ("full assessment per distinct patient, warm (CPU)", f"{r['warm_assess']:.1f} ms"),
         (
-            "... the same with prognosis.yaml already loaded, as by the knowledge-base loader "
-            "after the merge (CPU)",
-            "cold_assess_loaded",
-            "ms",
+            "full assessment, first call after the knowledge base is loaded (CPU)",
+            f"{r['cold_assess']:.1f} ms",
         ),
-        ("`warm_up()` at service start (wall)", "warm_up", "s"),
-        ("`hepatoboard assess examples/seed-father.yaml` one case (wall)", "cli", "s"),
+        ("knowledge-base load incl. prognosis.yaml (CPU)", f"{r['kb_load']:.0f} ms"),
+        (
+            "`hepatoboard assess examples/seed-father.yaml --format json` (wall)",
+            f"{1000 * r['cli']:.0f} ms",
+        ),
+        ("`python -c pass` (wall, same run)", f"{1000 * r['pass']:.0f} ms"),
     ]
-    for label, key, unit in rows:
-        vals = []
-        for c in cols:
-            v = results[c][key]
-            vals.append(f"{v:.1f} ms" if unit == "ms" else f"{1000 * v:.0f} ms")
-        print(f"| {label} | " + " | ".join(vals) + " |")
-    print(
-        f"| `python -c pass` (wall, same run) | {1000 * results['python -c pass']['cli']:.0f} ms"
-        + " |" * len(cols)
-    )
+    for label, value in rows:
+        print(f"| {label} | {value} |")
 
 
 if __name__ == "__main__":

@@ -82,12 +82,15 @@ class Expr(BaseModel):
     @property
     def op(self) -> str | None:
         """The comparison of a leaf (None for a bare boolean fact or a composite node)."""
-        return self._leaf[0]
+        return self.leaf[0]
 
     @property
     def leaf(self) -> tuple[str | None, Any]:
-        """(comparison, operand) of a leaf node."""
-        return self._leaf
+        """(comparison, operand) of a leaf node (read from pydantic's private-attribute dict
+        directly: the attribute protocol costs about as much as the comparison itself)."""
+        private: dict[str, Any] = self.__pydantic_private__  # type: ignore[assignment]
+        leaf: tuple[str | None, Any] = private["_leaf"]
+        return leaf
 
     def children(self) -> list[Expr]:
         if self.all is not None:
