@@ -1,0 +1,187 @@
+"""The per-row output of the cohort engine: one row per case (``docs/cohort.md``).
+
+Masks become text here: each distinct mask value of a column is decoded once (there are few)
+and the decoded text is put back with one lookup, so decoding costs little per row. Lists are
+``;``-separated text, the same in Parquet and CSV; an empty list is an empty string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import polars as pl
+
+from hepatoboard.cohort.exact import python_round, rounded
+from hepatoboard.cohort.frame import Facts
+from hepatoboard.cohort.plan import PlanColumns
+from hepatoboard.criteria.polars import CompiledClassification, FieldBits, Mask
+
+SEP = ";"
+
+
+def decode(
+    df: pl.DataFrame, mask: Mask, words: int, text: Callable[[Sequence[int | None]], str]
+) -> pl.Series:
+    """``text(mask words)`` for every row, computed once per distinct mask value."""
+    used = mask.used_words()
+    if not used:
+        return pl.Series([text([0] * words)] * df.height, dtype=pl.String)
+    keys = df.select([mask.word(w).alias(f"w{w}") for w in used])
+    if len(used) == 1:
+        key = keys.to_series()
+        distinct = key.unique()
+        values = []
+        for v in distinct.to_list():
+            full = [0] * words
+            full[used[0]] = v
+            values.append(text(full))
+        return key.replace_strict(distinct, pl.Series(values, dtype=pl.String), return_dtype=pl.String)
+    distinct_rows = keys.unique()
+    joined = distinct_rows.with_columns(
+        pl.Series(
+            "#text",
+            [text(_full(r, used, words)) for r in distinct_rows.iter_rows()],
+            dtype=pl.String,
+        )
+    )
+    return keys.join(joined, on=list(keys.columns), how="left", maintain_order="left",
+                     nulls_equal=True)["#text"]  # fmt: skip  # one call
+
+
+def _full(row: tuple[int, ...], used: list[int], words: int) -> list[int | None]:
+    full: list[int | None] = [0] * words
+    for w, v in zip(used, row, strict=True):
+        full[w] = v
+    return full
+
+
+def fields_text(bits: FieldBits) -> Callable[[Sequence[int | None]], str]:
+    return lambda words: SEP.join(bits.decode(words))
+
+
+def ids_text(bits: FieldBits) -> Callable[[Sequence[int | None]], str]:
+    return lambda words: SEP.join(bits.decode(words, ordered=True))
+
+
+def _items(f: Facts, name: str) -> pl.Expr:
+    """A list fact held as a bit set, as ``;``-separated items in vocabulary order."""
+    col = f.columns[name]
+    assert col.items is not None
+    parts = [
+        pl.when((col.value & (1 << i)) != 0).then(pl.lit(item)) for i, item in enumerate(col.items)
+    ]
+    return pl.concat_str(parts, separator=SEP, ignore_nulls=True)
+
+
+def decisions(
+    f: Facts, staging: dict[str, CompiledClassification], plan: PlanColumns
+) -> dict[str, Mask]:
+    """Every decision the assessment's ``missing_data`` names, in its order, with the mask of
+    the case fields that block it."""
+    out: dict[str, Mask] = {}
+    for fact, key in (
+        ("child_pugh_points", "scores.child_pugh"),
+        ("albi_score", "scores.albi"),
+        ("meld", "scores.meld.meld"),
+        ("meld_na", "scores.meld.meld_na"),
+        ("meld_3_0", "scores.meld.meld_3_0"),
+    ):
+        out[key] = f.columns[fact].mask.where(f.null(fact))
+    for name in ("t", "n", "m", "stage"):
+        c = staging[name]
+        out[f"staging.tnm.{name}"] = c.mask.where(c.value.is_null())
+    out["staging.bclc"] = staging["bclc"].mask.where(staging["bclc"].value.is_null())
+    out.update(plan.blocks)
+    for fact, key in (
+        ("regional_node_stations", "staging.nodes"),
+        ("compressive_nodes", "staging.nodes.compressive"),
+    ):
+        out[key] = f.columns[fact].mask.where(f.null(fact))
+    return out
+
+
+def build(f: Facts, staging: dict[str, CompiledClassification], plan: PlanColumns) -> pl.DataFrame:
+    """The output frame (see the module docstring and ``docs/cohort.md``)."""
+    kb, v = f.kb, f.value
+    decimals = kb.scores.albi.display_decimals
+    albi = rounded(f.df.select(v("albi_score")).to_series(), decimals, python_round)
+    albi_m = rounded(f.df.select(v("albi_score_measured")).to_series(), decimals, python_round)
+    f.df = f.df.with_columns(albi.alias("#albi_display"), albi_m.alias("#albi_m_display"))
+    confounded = v("liver_function_confounded").fill_null(False)
+    cols: dict[str, pl.Expr] = {
+        "row": pl.col("#row"),
+        "case_id": pl.col("id"),
+        "profile": pl.col("#profile"),
+        "scores.child_pugh.points": v("child_pugh_points"),
+        "scores.child_pugh.class": v("child_pugh_class"),
+        "scores.albi.score": pl.col("#albi_display"),
+        "scores.albi.grade": v("albi_grade"),
+        "scores.albi.malbi_grade": v("malbi_grade"),
+        "scores.meld.meld": v("meld"),
+        "scores.meld.meld_na": v("meld_na"),
+        "scores.meld.meld_3_0": v("meld_3_0"),
+        "scores.creatinine_clearance_ml_min": v("creatinine_clearance_ml_min"),
+        "scores.confounded": confounded,
+        "scores.confounded.child_pugh_points": pl.when(confounded).then(
+            v("child_pugh_points_measured")
+        ),
+        "scores.confounded.child_pugh_class": pl.when(confounded).then(
+            v("child_pugh_class_measured")
+        ),
+        "scores.confounded.albi_score": pl.when(confounded).then(pl.col("#albi_m_display")),
+        "staging.tnm.t": v("tnm_t"),
+        "staging.tnm.n": v("tnm_n"),
+        "staging.tnm.m": v("tnm_m"),
+        "staging.tnm.stage": v("tnm_stage"),
+        "staging.bclc": v("bclc_stage"),
+        "staging.nodes.regional": pl.when(pl.col("lymph_nodes").is_not_null()).then(
+            pl.col("#n.list.regional").list.join(SEP)
+        ),
+        "staging.nodes.distant": pl.when(pl.col("lymph_nodes").is_not_null()).then(
+            pl.col("#n.list.distant").list.join(SEP)
+        ),
+        "staging.nodes.extra_abdominal": v("extra_abdominal_nodes"),
+        "staging.nodes.compressive": v("compressive_nodes"),
+        "staging.nodes.total_count": v("node_total"),
+        "staging.nodes.largest_short_axis_mm": v("largest_node_mm"),
+        "staging.nodes.indeterminate": pl.col("#n.list.indeterminate").list.join(SEP),
+        "plan.intent": v("plan_intent"),
+    }
+    out = f.df.select(**cols)
+    text: dict[str, pl.Series] = {}
+    for oid, oc in plan.options.items():
+        text[f"status.{oid}"] = f.df.select(oc.status).to_series()
+        text[f"reasons.{oid}"] = decode(
+            f.df, oc.reasons, oc.reason_bits.words, ids_text(oc.reason_bits)
+        )
+        text[f"could_be.{oid}"] = f.df.select(oc.could_be).to_series()
+        text[f"declined.{oid}"] = f.df.select(oc.declined).to_series()
+    text["plan.supportive"] = f.df.select(_hits(plan.supportive)).to_series()
+    text["plan.referrals"] = f.df.select(_hits(plan.referrals)).to_series()
+    blocks = decisions(f, staging, plan)
+    fields = fields_text(f.bits)
+    union_mask = Mask()
+    for key, mask in blocks.items():
+        text[f"missing.{key}"] = decode(f.df, mask, f.bits.words, fields)
+        union_mask = union_mask | mask
+    text["missing_fields"] = decode(f.df, union_mask, f.bits.words, fields)
+    return out.with_columns(**{k: s.alias(k) for k, s in text.items()})
+
+
+def _hits(entries: list[tuple[str, object]]) -> pl.Expr:
+    """The ids whose rule is true, in order, without repeats, ``;``-separated."""
+    parts = []
+    seen: set[str] = set()
+    for name, c in entries:
+        value = c.value.fill_null(False)  # type: ignore[attr-defined]
+        if name in seen:
+            earlier = [cc.value.fill_null(False) for n, cc in entries if n == name]  # type: ignore[attr-defined]
+            value = pl.any_horizontal(earlier)
+        parts.append((name, value))
+        seen.add(name)
+    unique = dict(parts)
+    return pl.concat_str(
+        [pl.when(hit).then(pl.lit(name)) for name, hit in unique.items()],
+        separator=SEP,
+        ignore_nulls=True,
+    ).fill_null("")
