@@ -9,6 +9,7 @@ profile (a profile decides which status rules count); the result keeps the input
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import polars as pl
 
@@ -42,24 +43,24 @@ def assess_frame(
     as_of: dt.date,
     profile: str | None = None,
     rows: pl.Series | None = None,
+    contradictions: Callable[[Facts, pl.Series], pl.Series] | None = None,
 ) -> pl.DataFrame:
     """One output row per canonical row of ``df`` (``rows``: their row numbers, default
-    1..n). Every profile must exist in ``kb`` (the intake checks it first)."""
+    1..n). Every profile must exist in ``kb`` (the intake checks it first).
+    ``contradictions(facts, rows)`` may return rows to drop once the facts are known."""
     n = df.height
     row = rows if rows is not None else pl.Series(range(1, n + 1), dtype=pl.Int64)
     df = df.with_columns(row.alias("#row").cast(pl.Int64), resolved_profiles(df, profile))
     parts = []
-    for name in df["#profile"].unique(maintain_order=True).to_list():
+    for name in df["#profile"].unique(maintain_order=True).to_list() or [DEFAULT_PROFILE]:
         part = df.filter(pl.col("#profile") == name)
-        parts.append(_assess_profile(part, kb, as_of, name))
-    if not parts:
-        return _assess_profile(df, kb, as_of, profile or DEFAULT_PROFILE)
+        f = facts_frame(part, kb, as_of)
+        if contradictions is not None:
+            drop = contradictions(f, f.df["#row"])
+            if drop.any():
+                f.df = f.df.filter(~drop)
+        st = stage(f)
+        pc = plan(f, name)
+        parts.append(output.build(f, st, pc))
     out = pl.concat(parts, how="vertical")
     return out.sort("row") if len(parts) > 1 else out
-
-
-def _assess_profile(df: pl.DataFrame, kb: KnowledgeBase, as_of: dt.date, profile: str) -> pl.DataFrame:
-    f = facts_frame(df, kb, as_of)
-    st = stage(f)
-    pc = plan(f, profile)
-    return output.build(f, st, pc)

@@ -259,3 +259,35 @@ def _plan_facts(f: Facts, options: dict[str, OptionColumns]) -> None:
     )
     for oid, oc in options.items():
         oc.status = pl.col(f"#status.{oid}")
+
+
+REASON_PREFIX = {
+    "contraindicated": ("contraindications", "contraindicated: "),
+    "requirement_not_met": ("requirements", "requirement not met: "),
+    "cannot_exclude": ("contraindications", "cannot exclude: "),
+    "cannot_confirm": ("requirements", "cannot confirm: "),
+    "to_do_before_deciding": ("prerequisites", "to do before deciding: "),
+    "cannot_decide": ("status_rules", "cannot decide whether it is indicated: "),
+    "status_rule": ("status_rules", ""),
+    "caution": ("cautions", "caution: "),
+    "to_clarify": ("cautions", "to clarify before starting: "),
+}
+REASON_WORDS = {
+    "could_be_higher": "could be recommended once known: <the missing fields>",
+    "consider_until_caution_excluded": "consider (not recommended) until a possible caution is "
+    "excluded: could be recommended once known: <the missing fields>",
+    "declined": "the patient has declined this option",
+}
+
+
+def reason_text(kb: Any, option_id: str, reason_id: str) -> str:
+    """The words of a reason id (the planner's reason, without the labels of the conditions
+    that held; ``<the missing fields>`` stands for the option's missing fields)."""
+    o = kb.options[option_id]
+    if reason_id == "not_indicated":
+        return str(o.not_indicated_reason)
+    if reason_id in REASON_WORDS:
+        return REASON_WORDS[reason_id]
+    kind, _, index = reason_id.partition(":")
+    attr, prefix = REASON_PREFIX[kind]
+    return prefix + kb.option_rules(o, attr)[int(index)].reason

@@ -66,10 +66,10 @@ def _aggregate(f: Facts) -> None:
         (pl.col("#systemic") & pl.col("#ongoing") & ((pl.col("#bit") & failed) == 0)).alias("#cur")
     )
     current = ex.group_by("#row", maintain_order=True).agg(_or("#cur").alias("#t.current"))
-    cur = current["#t.current"].gather(ex["#row"])
+    ex = ex.with_columns(current["#t.current"].gather(ex["#row"]).alias("#curbits"))
     rank = pl.col("#systemic").cast(pl.Int64).cum_sum().over("#row")
     line = pl.col("line").fill_null(rank)
-    included = pl.col("#systemic") & ((pl.col("#bit") & cur) == 0)
+    included = pl.col("#systemic") & ((pl.col("#bit") & pl.col("#curbits")) == 0)
     sora = pl.col("regimen") == "sorafenib"
     second = ex.group_by("#row", maintain_order=True).agg(
         line.filter(included).n_unique().cast(pl.Int64).alias("#t.lines"),
