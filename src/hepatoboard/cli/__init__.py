@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from hepatoboard.cli import assess, audit, fhir, knowledge, report, schema, serve, tokens, version
+from hepatoboard.cli import assess, audit, cohort, fhir, knowledge, report, schema, serve, tokens, version
 
 app = typer.Typer(
     name="hepatoboard",
@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: rich help formatting doubles the start-up time
 )
-for module in (assess, report, schema, knowledge, audit, serve, version, fhir):
+for module in (assess, report, schema, knowledge, audit, serve, version, fhir, cohort):
     module.register(app)
 app.add_typer(tokens.app, name="token")
 

@@ -44,10 +44,13 @@ def assess_frame(
     profile: str | None = None,
     rows: pl.Series | None = None,
     contradictions: Callable[[Facts, pl.Series], pl.Series] | None = None,
+    *,
+    prognosis: bool = False,
 ) -> pl.DataFrame:
     """One output row per canonical row of ``df`` (``rows``: their row numbers, default
     1..n). Every profile must exist in ``kb`` (the intake checks it first).
-    ``contradictions(facts, rows)`` may return rows to drop once the facts are known."""
+    ``contradictions(facts, rows)`` may return rows to drop once the facts are known;
+    ``prognosis`` adds the median survival of every scenario (:mod:`.prognosis`)."""
     n = df.height
     row = rows if rows is not None else pl.Series(range(1, n + 1), dtype=pl.Int64)
     df = df.with_columns(row.alias("#row").cast(pl.Int64), resolved_profiles(df, profile))
@@ -61,6 +64,6 @@ def assess_frame(
                 f.df = f.df.filter(~drop)
         st = stage(f)
         pc = plan(f, name)
-        parts.append(output.build(f, st, pc))
+        parts.append(output.build(f, st, pc, prognosis=prognosis))
     out = pl.concat(parts, how="vertical")
     return out.sort("row") if len(parts) > 1 else out

@@ -29,6 +29,8 @@ def run_flat(
     as_of: dt.date,
     profile: str | None = None,
     first_row: int = 1,
+    *,
+    prognosis: bool = False,
 ) -> Result:
     """Assess a frame of flat rows (row numbers from ``first_row``)."""
     numbers = pl.Series("#row", range(first_row, first_row + raw.height), dtype=pl.Int64)
@@ -48,17 +50,26 @@ def run_flat(
             raise AssertionError(f"row {number}: a contradiction the case intake accepts")
         return hit
 
-    out = assess_frame(canonical, kb, as_of, profile, kept, contradictions)
+    out = assess_frame(canonical, kb, as_of, profile, kept, contradictions, prognosis=prognosis)
     invalid.sort(key=lambda x: x.row)
     return Result(out, invalid)
 
 
 def run_cases(
     cases: pl.DataFrame, numbers: pl.Series, kb: KnowledgeBase, as_of: dt.date,
-    profile: str | None = None,
+    profile: str | None = None, *, prognosis: bool = False,
 ) -> Result:  # fmt: skip  # the kernel's arguments
     """Assess canonical rows of cases the intake has already validated."""
-    return Result(assess_frame(cases, kb, as_of, profile, numbers))
+    return Result(assess_frame(cases, kb, as_of, profile, numbers, prognosis=prognosis))
 
 
-__all__ = ["Result", "rows", "run_cases", "run_flat"]
+def empty_output(
+    kb: KnowledgeBase, as_of: dt.date, profile: str | None, prognosis: bool
+) -> pl.DataFrame:
+    """The output columns with no row (every row of the input was invalid)."""
+    empty = pl.DataFrame(schema=rows.schema())
+    numbers = pl.Series("#row", [], dtype=pl.Int64)
+    return assess_frame(empty, kb, as_of, profile, numbers, prognosis=prognosis)
+
+
+__all__ = ["Result", "empty_output", "run_cases", "run_flat"]

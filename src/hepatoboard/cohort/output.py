@@ -100,7 +100,13 @@ def decisions(
     return out
 
 
-def build(f: Facts, staging: dict[str, CompiledClassification], plan: PlanColumns) -> pl.DataFrame:
+def build(
+    f: Facts,
+    staging: dict[str, CompiledClassification],
+    plan: PlanColumns,
+    *,
+    prognosis: bool = False,
+) -> pl.DataFrame:
     """The output frame (see the module docstring and ``docs/cohort.md``)."""
     kb, v = f.kb, f.value
     decimals = kb.scores.albi.display_decimals
@@ -147,25 +153,43 @@ def build(f: Facts, staging: dict[str, CompiledClassification], plan: PlanColumn
         "staging.nodes.indeterminate": pl.col("#n.list.indeterminate").list.join(SEP),
         "plan.intent": v("plan_intent"),
     }
-    out = f.df.select(**cols)
-    text: dict[str, pl.Series] = {}
-    for oid, oc in plan.options.items():
-        text[f"status.{oid}"] = f.df.select(oc.status).to_series()
-        text[f"reasons.{oid}"] = decode(
-            f.df, oc.reasons, oc.reason_bits.words, ids_text(oc.reason_bits)
-        )
-        text[f"could_be.{oid}"] = f.df.select(oc.could_be).to_series()
-        text[f"declined.{oid}"] = f.df.select(oc.declined).to_series()
-    text["plan.supportive"] = f.df.select(_hits(plan.supportive)).to_series()
-    text["plan.referrals"] = f.df.select(_hits(plan.referrals)).to_series()
     blocks = decisions(f, staging, plan)
-    fields = fields_text(f.bits)
     union_mask = Mask()
-    for key, mask in blocks.items():
-        text[f"missing.{key}"] = decode(f.df, mask, f.bits.words, fields)
+    for mask in blocks.values():
         union_mask = union_mask | mask
-    text["missing_fields"] = decode(f.df, union_mask, f.bits.words, fields)
-    return out.with_columns(**{k: s.alias(k) for k, s in text.items()})
+    masks: dict[str, Mask] = {f"missing.{k}": m for k, m in blocks.items()}
+    masks["missing_fields"] = union_mask
+    for oid, oc in plan.options.items():
+        cols[f"status.{oid}"] = oc.status
+        cols[f"could_be.{oid}"] = oc.could_be
+        cols[f"declined.{oid}"] = oc.declined
+        masks[f"reasons.{oid}"] = oc.reasons
+    cols["plan.supportive"] = _hits(plan.supportive)
+    cols["plan.referrals"] = _hits(plan.referrals)
+    stored: dict[str, Mask] = {}
+    for key, mask in masks.items():
+        words = {}
+        for w in mask.used_words():
+            cols[f"#{key}#{w}"] = mask.word(w)
+            words[w] = pl.col(f"#{key}#{w}")
+        stored[key] = Mask(exprs=words)
+    out = f.df.lazy().select(**cols).collect()
+    text: dict[str, pl.Series] = {}
+    fields = fields_text(f.bits)
+    for key, mask in stored.items():
+        if key.startswith("reasons."):
+            bits = plan.options[key.removeprefix("reasons.")].reason_bits
+            text[key] = decode(out, mask, bits.words, ids_text(bits))
+        else:
+            text[key] = decode(out, mask, f.bits.words, fields)
+    out = out.select(pl.exclude(r"^#.*$")).with_columns(**{k: s.alias(k) for k, s in text.items()})
+    order = [c for c in cols if not c.startswith("#")]
+    out = out.select(order + [k for k in text if k not in order])
+    if prognosis:
+        from hepatoboard.cohort.prognosis import medians
+
+        out = out.with_columns(**medians(f, out))
+    return out
 
 
 def _hits(entries: list[tuple[str, object]]) -> pl.Expr:

@@ -45,6 +45,7 @@ class Invalid:
 
     row: int
     problems: list[Problem]
+    source: str | None = None  # the file, when the input is a folder of case files
 
 
 def _text(col: str, df: pl.DataFrame) -> pl.Expr:
