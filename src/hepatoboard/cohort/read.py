@@ -12,7 +12,6 @@ Two kinds of rows come out (:class:`Input`):
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 import polars as pl
 
+from hepatoboard.cohort.documents import split_documents
 from hepatoboard.cohort.mapping import InputError, Mapping, apply
 from hepatoboard.contracts.errors import CaseError
 from hepatoboard.intake.document import parse_document
@@ -82,45 +82,6 @@ def _problem(exc: Exception) -> Any:
     from hepatoboard.contracts.errors import Problem
 
     return Problem("", f"cannot read file: {exc}")
-
-
-def split_documents(text: str, source: str) -> list[Any]:
-    """The entries of a YAML/JSON list, a multi-document YAML stream, JSON Lines, or one
-    document (each entry parsed data, or a :class:`CaseError` for an entry that does not
-    parse)."""
-    stripped = text.lstrip()
-    if stripped.startswith("{") and "\n{" in text.strip():
-        return [_json_line(line, source, i) for i, line in enumerate(text.splitlines(), 1)
-                if line.strip()]  # fmt: skip  # JSON Lines
-    if stripped.startswith("["):
-        data = parse_document(text, source)
-        return list(data) if isinstance(data, list) else [data]
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        docs = [d for d in yaml.load_all(text, Loader=loader) if d is not None]
-    except yaml.YAMLError:
-        return [_parsed(text, source)]
-    if len(docs) == 1 and isinstance(docs[0], list):
-        return list(docs[0])
-    return docs
-
-
-def _parsed(text: str, source: str) -> Any:
-    try:
-        return parse_document(text, source)
-    except CaseError as exc:
-        return exc
-
-
-def _json_line(line: str, source: str, number: int) -> Any:
-    try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        from hepatoboard.contracts.errors import Problem
-
-        return CaseError([Problem("", f"line {number}: not valid JSON: {exc.msg}")], source)
 
 
 def _from_text(text: str, source: str, mapping: Mapping | None) -> Input:
