@@ -77,6 +77,21 @@ class Facts:
             mask = Mask(const=const, exprs={w: pl.col(c) for w, c in words.items()})
             self.columns[name] = FactColumn(pl.col(name), mask, nf.nullable, nf.items)
 
+    def store(self, values: Mapping[str, pl.Expr], masks: Mapping[str, Mask]) -> dict[str, Mask]:
+        """Compute expressions and masks as columns in one pass; the masks, as references to
+        their columns (later expressions read them instead of recomputing them)."""
+        exprs = [e.alias(name) for name, e in values.items()]
+        out: dict[str, Mask] = {}
+        for name, mask in masks.items():
+            words = {}
+            for w in mask.used_words():
+                col = f"{name}#m{w}"
+                exprs.append(mask.word(w).alias(col))
+                words[w] = pl.col(col)
+            out[name] = Mask(exprs=words)
+        self.df = self.df.lazy().with_columns(exprs).collect() if exprs else self.df
+        return out
+
     def compiler(self) -> Compiler:
         """A compiler over the facts known so far; named conditions are stored as columns."""
         if self._compiler is None:

@@ -153,7 +153,9 @@ def build(
         "staging.nodes.indeterminate": pl.col("#n.list.indeterminate").list.join(SEP),
         "plan.intent": v("plan_intent"),
     }
-    blocks = decisions(f, staging, plan)
+    found = decisions(f, staging, plan)
+    stored_blocks = f.store({}, {f"#d.{k}": m for k, m in found.items()})
+    blocks = {k: stored_blocks[f"#d.{k}"] for k in found}
     union_mask = Mask()
     for mask in blocks.values():
         union_mask = union_mask | mask

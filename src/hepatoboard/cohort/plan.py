@@ -113,7 +113,7 @@ def plan(f: Facts, profile: str) -> PlanColumns:
     rules = _Rules(f)
     keys = {o.id: _keys(o, rules, active, kb) for o in kb.options.values()}
     rules.store()
-    options = {o.id: _decide(o, keys[o.id], rules, f) for o in kb.options.values()}
+    options = _decide_all(f, keys, rules)
     out = PlanColumns(intent, options, [], [])
     out.blocks["plan.intent"] = intent.mask.where(intent.value.is_null())
     for oid, oc in options.items():
@@ -153,7 +153,72 @@ def _keys(o: Option, rules: _Rules, active: set[str], kb: Any) -> dict[str, list
     return out
 
 
-def _decide(o: Option, keys: dict[str, list[Any]], rules: _Rules, f: Facts) -> OptionColumns:
+def _decide_all(
+    f: Facts, keys: dict[str, dict[str, list[Any]]], rules: _Rules
+) -> dict[str, OptionColumns]:
+    """Every option decided; the steps of the algorithm are stored as columns once (each is
+    read by many of the option's reasons and missing fields)."""
+    steps: dict[str, pl.Expr] = {}
+    for oid, k in keys.items():
+        for name, e in _steps(k, rules).items():
+            steps[f"#o.{oid}.{name}"] = e
+    f.store(steps, {})
+    out = {}
+    for o in f.kb.options.values():
+        step = {n.split(".")[-1]: pl.col(n) for n in steps if n.startswith(f"#o.{o.id}.")}
+        out[o.id] = _decide(o, keys[o.id], rules, f, step)
+    values = {}
+    masks: dict[str, Mask] = {}
+    for oid, oc in out.items():
+        values[f"#o.{oid}.status"] = oc.status
+        values[f"#o.{oid}.could_be"] = oc.could_be
+        values[f"#o.{oid}.declined"] = oc.declined
+        masks[f"#o.{oid}.missing"] = oc.missing
+        masks[f"#o.{oid}.reasons"] = oc.reasons
+    stored = f.store(values, masks)
+    for oid, oc in out.items():
+        oc.status = pl.col(f"#o.{oid}.status")
+        oc.could_be = pl.col(f"#o.{oid}.could_be")
+        oc.declined = pl.col(f"#o.{oid}.declined")
+        oc.missing = stored[f"#o.{oid}.missing"]
+        oc.reasons = stored[f"#o.{oid}.reasons"]
+    return out
+
+
+def _steps(keys: dict[str, list[Any]], rules: _Rules) -> dict[str, pl.Expr]:
+    """The decision steps of one option (each a Boolean column)."""
+    ci = [rules[k] for _, _, k in keys["contraindications"]]
+    req = [rules[k] for _, _, k in keys["requirements"]]
+    pre = [rules[k] for _, _, k in keys["prerequisites"]]
+    sr = [(r.status, rules[k]) for _, r, k in keys["status_rules"]]
+    cau = [rules[k] for _, _, k in keys["cautions"]]
+    rec = [c for s, c in sr if s == RECOMMENDED]
+    hard = _any([_t(c) for c in ci] + [_f(c) for c in req])
+    any_possible = _any([~_f(c) for _, c in sr])
+    gate = _any([_n(c) for c in ci] + [_n(c) for c in req] + [~_t(c) for c in pre])
+    any_true = _any([_t(c) for _, c in sr])
+    rec_true = _any([_t(c) for c in rec])
+    cau_true = _any([_t(c) for c in cau])
+    cau_null = _any([_n(c) for c in cau])
+    p_ch = ~hard & any_possible & ~gate & any_true
+    return {
+        "hard": hard,
+        "ni": ~hard & ~any_possible,
+        "gate": ~hard & any_possible & gate,
+        "nt": ~hard & any_possible & ~gate & ~any_true,
+        "ch": p_ch,
+        "rec_true": rec_true,
+        "higher": p_ch & ~rec_true & _any([_n(c) for c in rec]),
+        "cau_any": cau_true | cau_null,
+        "until": p_ch & rec_true & ~cau_true & cau_null,
+        "best_possible_rec": _any([~_f(c) for c in rec]),
+        "best_pending_rec": _any([_n(c) for c in rec]),
+    }
+
+
+def _decide(
+    o: Option, keys: dict[str, list[Any]], rules: _Rules, f: Facts, step: dict[str, pl.Expr]
+) -> OptionColumns:
     """:func:`hepatoboard.planning.decide.decide` over columns (see the module docstring)."""
     ci = [(i, rules[k]) for i, _, k in keys["contraindications"]]
     req = [(i, rules[k]) for i, _, k in keys["requirements"]]
@@ -161,21 +226,8 @@ def _decide(o: Option, keys: dict[str, list[Any]], rules: _Rules, f: Facts) -> O
     sr = [(i, r.status, rules[k]) for i, r, k in keys["status_rules"]]
     cau = [(i, rules[k]) for i, _, k in keys["cautions"]]
     rec = [c for _, s, c in sr if s == RECOMMENDED]
-
-    hard = _any([_t(c) for _, c in ci] + [_f(c) for _, c in req])
-    any_possible = _any([~_f(c) for _, _, c in sr])
-    gate = _any([_n(c) for _, c in ci] + [_n(c) for _, c in req] + [~_t(c) for _, c in pre])
-    any_true = _any([_t(c) for _, _, c in sr])
-    rec_true = _any([_t(c) for c in rec])
-    p_hard = hard
-    p_ni = ~hard & ~any_possible
-    p_gate = ~hard & any_possible & gate
-    p_nt = ~hard & any_possible & ~gate & ~any_true
-    p_ch = ~hard & any_possible & ~gate & any_true
-    higher = p_ch & ~rec_true & _any([_n(c) for c in rec])
-    cau_true = _any([_t(c) for _, c in cau])
-    cau_null = _any([_n(c) for _, c in cau])
-    until = p_ch & rec_true & ~cau_true & cau_null
+    p_hard, p_ni, p_gate, p_nt, p_ch = (step[k] for k in ("hard", "ni", "gate", "nt", "ch"))
+    rec_true, higher, until = step["rec_true"], step["higher"], step["until"]
 
     chosen: Any = pl
     for level in sorted({ENDORSEMENT[s] for _, s, _ in sr}, reverse=True):
@@ -187,7 +239,7 @@ def _decide(o: Option, keys: dict[str, list[Any]], rules: _Rules, f: Facts) -> O
     status = (
         pl.when(p_hard | p_ni).then(pl.lit("not_eligible"))
         .when(p_gate | p_nt).then(pl.lit("undetermined"))
-        .when(rec_true & (cau_true | cau_null)).then(pl.lit("consider"))
+        .when(rec_true & step["cau_any"]).then(pl.lit("consider"))
         .otherwise(chosen_status)
     )  # fmt: skip  # the status table, one step per line
     missing = union(
@@ -200,8 +252,8 @@ def _decide(o: Option, keys: dict[str, list[Any]], rules: _Rules, f: Facts) -> O
             *(c.mask.where(until & _n(c)) for _, c in cau),
         ]
     )
-    best_possible = pl.when(_any([~_f(c) for c in rec])).then(pl.lit(RECOMMENDED))
-    best_pending = pl.when(_any([_n(c) for c in rec])).then(pl.lit(RECOMMENDED))
+    best_possible = pl.when(step["best_possible_rec"]).then(pl.lit(RECOMMENDED))
+    best_pending = pl.when(step["best_pending_rec"]).then(pl.lit(RECOMMENDED))
     could_be = (
         pl.when(p_gate).then(best_possible.otherwise(pl.lit("consider")))
         .when(p_nt).then(best_pending.otherwise(pl.lit("consider")))
@@ -233,7 +285,6 @@ def _decide(o: Option, keys: dict[str, list[Any]], rules: _Rules, f: Facts) -> O
 def _plan_facts(f: Facts, options: dict[str, OptionColumns]) -> None:
     """``plan_*`` facts (for the referral rules), as bit sets."""
     kb = f.kb
-    f.add({f"#status.{oid}": NewFact(oc.status, nullable=False) for oid, oc in options.items()})
     ids = vocabulary(kb, "plan_active_options")
     modalities = vocabulary(kb, "plan_active_modalities")
 
@@ -241,7 +292,7 @@ def _plan_facts(f: Facts, options: dict[str, OptionColumns]) -> None:
         out = pl.lit(0, WORD)
         for oid in options:
             bit = 1 << (modalities.index(kb.options[oid].modality) if modality else ids.index(oid))
-            hit = pl.col(f"#status.{oid}").is_in(list(statuses))
+            hit = options[oid].status.is_in(list(statuses))
             out = out | pl.when(hit).then(pl.lit(bit, WORD)).otherwise(pl.lit(0, WORD))
         return out
 
@@ -257,8 +308,6 @@ def _plan_facts(f: Facts, options: dict[str, OptionColumns]) -> None:
             ),
         }
     )
-    for oid, oc in options.items():
-        oc.status = pl.col(f"#status.{oid}")
 
 
 REASON_PREFIX = {
