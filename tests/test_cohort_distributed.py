@@ -30,7 +30,7 @@ def client():
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
-    rows = _draw(flat_rows(), 600)
+    rows = _draw(flat_rows(), 400)
     names = sorted({k for r in rows for k in r})
     frame = pl.DataFrame({n: [r.get(n) for r in rows] for n in names},
                          schema={n: pl.String for n in names})  # fmt: skip  # one frame
@@ -42,19 +42,19 @@ def registry(tmp_path_factory):
 def test_row_groups_on_a_local_cluster_equal_the_single_process_run(client, registry):
     opts = Options(as_of=AS_OF)
     single = run(read_input(str(registry)), KB, opts)
-    assert len(dd.row_groups(registry)) == 6  # six futures
+    assert len(dd.row_groups(registry)) == 4  # four futures
     seen: list[int] = []
     spread = dd.run_parquet(client, registry, None, opts, KB, seen.append)
-    assert sum(seen) == 600
+    assert sum(seen) == 400
     assert spread.output.equals(single.output)
     assert [(x.row, x.problems) for x in spread.invalid] == [
         (x.row, x.problems) for x in single.invalid
     ]
-    assert single.output.height > 300 and single.invalid  # valid and invalid rows both
+    assert single.output.height > 200 and single.invalid  # valid and invalid rows both
 
 
 def test_chunks_of_case_documents_on_a_local_cluster_equal_the_single_process_run(client):
-    docs = _draw(case_documents(), 300)
+    docs = _draw(case_documents(), 200)
     inp = Input(documents=docs, sources=["generated"] * len(docs))
     opts = Options(as_of=AS_OF, chunk_rows=70)
     single = run(inp, KB, opts)
@@ -79,4 +79,5 @@ def test_cli_workers_gives_the_same_file_as_one_process(registry, tmp_path):
     r2 = cli("--out", str(two), "--workers", "2")
     assert r1.returncode == 0 and r2.returncode == 0, r2.stderr
     assert pl.read_parquet(one).equals(pl.read_parquet(two))
-    assert r1.stderr.split("; written")[-2] == r2.stderr.split("; written")[-2]
+    last = [r.stderr.strip().splitlines()[-1].split("; written")[0] for r in (r1, r2)]
+    assert last[0] == last[1] and "rows assessed" in last[0]

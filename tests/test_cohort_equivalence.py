@@ -193,8 +193,8 @@ def test_5000_flat_rows_through_csv_agree_with_per_case_assessment(tmp_path):
     assert result.output.height == valid
 
 
-def test_2000_case_documents_agree_with_per_case_assessment():
-    docs = _draw(case_documents(), 2000)
+def test_1000_case_documents_agree_with_per_case_assessment():
+    docs = _draw(case_documents(), 1000)
     expected = [per_case(d) for d in docs]
     ok = [(n, parse_case(d, as_of=AS_OF, kb=KB)) for n, (d, e) in
           enumerate(zip(docs, expected, strict=True), 1) if not isinstance(e, list)]  # fmt: skip
@@ -203,7 +203,7 @@ def test_2000_case_documents_agree_with_per_case_assessment():
     problems = compare([e for e in expected], result)
     problems = [p for p in problems if "invalid" not in p]  # rejected documents: no row
     assert not problems, "\n".join(problems[:30])
-    assert result.output.height == len(ok) > 1500
+    assert result.output.height == len(ok) > 700
 
 
 def test_prognosis_medians_agree_within_the_documented_tolerance():
