@@ -92,16 +92,30 @@ def _consistent(df: pl.DataFrame) -> pl.DataFrame:
     contradictory rows; the benchmark measures assessment, not rejection."""
     c = pl.col
     return df.with_columns(
-        pl.when(c("tumor.nodules") == 0).then(1).otherwise(c("tumor.nodules")).alias("tumor.nodules"),
-        pl.when(c("symptoms.pain_nrs") == 0).then(1).otherwise(c("symptoms.pain_nrs"))
+        pl.when(c("tumor.nodules") == 0)
+        .then(1)
+        .otherwise(c("tumor.nodules"))
+        .alias("tumor.nodules"),
+        pl.when(c("symptoms.pain_nrs") == 0)
+        .then(1)
+        .otherwise(c("symptoms.pain_nrs"))
         .alias("symptoms.pain_nrs"),
-        pl.when(c("clinical.ascites") == "none").then(None).otherwise(c("symptoms.ascites_symptomatic"))
+        pl.when(c("clinical.ascites") == "none")
+        .then(None)
+        .otherwise(c("symptoms.ascites_symptomatic"))
         .alias("symptoms.ascites_symptomatic"),
-        pl.when(c("tumor.nodules") <= 1).then(None).otherwise(c("tumor.bilobar")).alias("tumor.bilobar"),
-        pl.when(c("performance.ecog") == 0).then(None).otherwise(c("clinical.encephalopathy"))
+        pl.when(c("tumor.nodules") <= 1)
+        .then(None)
+        .otherwise(c("tumor.bilobar"))
+        .alias("tumor.bilobar"),
+        pl.when(c("performance.ecog") == 0)
+        .then(None)
+        .otherwise(c("clinical.encephalopathy"))
         .alias("clinical.encephalopathy"),
-        pl.when(c("symptoms.pain_source") == "nodal_compression").then(None)
-        .otherwise(c("symptoms.pain_source")).alias("symptoms.pain_source"),
+        pl.when(c("symptoms.pain_source") == "nodal_compression")
+        .then(None)
+        .otherwise(c("symptoms.pain_source"))
+        .alias("symptoms.pain_source"),
     )
 
 
@@ -123,15 +137,16 @@ def _nodes(cols: dict[str, pl.Series], n: int, rng: np.random.Generator) -> None
     for j, st in enumerate(NODE_STATIONS[:12]):
         on = ((stations == j) & (np.arange(3) < k[:, None])).any(axis=1)
         cols[f"lymph_nodes.{st}"] = _s(np.where(on, True, None))
-        cols[f"lymph_nodes.{st}.short_axis_mm"] = _s(np.where(on, np.round(rng.uniform(6, 40, n), 1), None), dtype=pl.Float64
+        cols[f"lymph_nodes.{st}.short_axis_mm"] = _s(
+            np.where(on, np.round(rng.uniform(6, 40, n), 1), None), dtype=pl.Float64
         )
         ev = np.array(["imaging", "pet", "biopsy"], dtype=object)[rng.integers(0, 3, n)]
         cols[f"lymph_nodes.{st}.evidence"] = _s(np.where(on, ev, None))
-        cols[f"lymph_nodes.{st}.count"] = _s(np.where(on, rng.integers(1, 4, n), None), dtype=pl.Int64
+        cols[f"lymph_nodes.{st}.count"] = _s(
+            np.where(on, rng.integers(1, 4, n), None), dtype=pl.Int64
         )
         comp = np.array(["bile_duct", "pain", "portal_vein", ""], dtype=object)
-        cols[f"lymph_nodes.{st}.compression"] = _s(np.where(on, comp[rng.integers(0, 4, n)], None)
-        )
+        cols[f"lymph_nodes.{st}.compression"] = _s(np.where(on, comp[rng.integers(0, 4, n)], None))
 
 
 def _prior(cols: dict[str, pl.Series], n: int, rng: np.random.Generator) -> None:
@@ -140,9 +155,11 @@ def _prior(cols: dict[str, pl.Series], n: int, rng: np.random.Generator) -> None
     regimens = np.array(OPTION_IDS, dtype=object)
     for k in (1, 2):
         on = lines >= k
-        cols[f"prior_therapies.{k}.regimen"] = _s(np.where(on, regimens[rng.integers(0, len(regimens), n)], None)
+        cols[f"prior_therapies.{k}.regimen"] = _s(
+            np.where(on, regimens[rng.integers(0, len(regimens), n)], None)
         )
         cols[f"prior_therapies.{k}.line"] = _s(np.where(on, k, None), dtype=pl.Int64)
         stops = np.array(["progression", "toxicity", "completed"], dtype=object)
-        cols[f"prior_therapies.{k}.stop_reason"] = _s(np.where(on, stops[rng.integers(0, 3, n)], None)
+        cols[f"prior_therapies.{k}.stop_reason"] = _s(
+            np.where(on, stops[rng.integers(0, 3, n)], None)
         )

@@ -35,14 +35,27 @@ def _thresholds() -> list[float]:
             exprs += [r.when for r in KB.option_rules(o, kind)]
     for e in exprs:
         for n in e.walk():
-            op, operand = n.leaf
+            _, operand = n.leaf
             if isinstance(operand, int | float) and not isinstance(operand, bool):
                 out.add(float(operand))
     cp = KB.scores.child_pugh
-    out |= {cp.bilirubin_mg_dl.one_point_below, cp.bilirubin_mg_dl.three_points_above,
-            cp.albumin_g_dl.one_point_above, cp.albumin_g_dl.three_points_below,
-            cp.inr.one_point_below, cp.inr.three_points_above, 1.0, 2.0, 3.0, 5.0, 10.0,
-            20.0, 125.0, 137.0, 4.0}  # fmt: skip  # band edges and formula bounds
+    out |= {
+        cp.bilirubin_mg_dl.one_point_below,
+        cp.bilirubin_mg_dl.three_points_above,
+        cp.albumin_g_dl.one_point_above,
+        cp.albumin_g_dl.three_points_below,
+        cp.inr.one_point_below,
+        cp.inr.three_points_above,
+        1.0,
+        2.0,
+        3.0,
+        5.0,
+        10.0,
+        20.0,
+        125.0,
+        137.0,
+        4.0,
+    }
     return sorted(out)
 
 
@@ -137,13 +150,16 @@ def _prior(draw):
             entry["line"] = min(line, 10)
         for field, strategy in (
             ("best_response", st.sampled_from(["cr", "pr", "sd", "pd"])),
-            ("stop_reason", st.sampled_from(
-                ["progression", "toxicity", "completed"] + (["ongoing"] if i == n - 1 else [])
-            )),
+            (
+                "stop_reason",
+                st.sampled_from(
+                    ["progression", "toxicity", "completed"] + (["ongoing"] if i == n - 1 else [])
+                ),
+            ),
             ("tolerated", st.booleans()),
             ("irae_grade", st.integers(1, 4)),
             ("irae_organ", st.sampled_from(["liver", "gut", "skin"])),
-        ):  # fmt: skip  # a table of fields
+        ):
             if draw(st.booleans()):
                 entry[field] = draw(strategy)
         out.append(entry)
@@ -168,9 +184,7 @@ def case_documents(draw):
     if draw(st.integers(0, 9)) < 8:
         doc["lymph_nodes"] = draw(_keyed("lymph_nodes", "station", NODE_STATIONS, 4))
     if draw(st.integers(0, 9)) < 7:
-        doc["distant_metastases"] = draw(
-            _keyed("distant_metastases", "site", METASTASIS_SITES, 2)
-        )
+        doc["distant_metastases"] = draw(_keyed("distant_metastases", "site", METASTASIS_SITES, 2))
     if draw(st.integers(0, 9)) < 7:
         doc["prior_therapies"] = draw(_prior())
     return doc
@@ -224,9 +238,30 @@ def cell(value) -> str:
 
 
 BROKEN = st.sampled_from(
-    ["abc", "-1", "1e3", " 12 ", "12.0", "yes", "True", "nan", "inf", "999999", "2026-02-30",
-     "2027-01-01", "0", "none", "unknown", "mg/dL", "hbv;xyz", "", "1,5", "+3", "007"]
-)  # fmt: skip  # cells a registry export may hold
+    [
+        "abc",
+        "-1",
+        "1e3",
+        " 12 ",
+        "12.0",
+        "yes",
+        "True",
+        "nan",
+        "inf",
+        "999999",
+        "2026-02-30",
+        "2027-01-01",
+        "0",
+        "none",
+        "unknown",
+        "mg/dL",
+        "hbv;xyz",
+        "",
+        "1,5",
+        "+3",
+        "007",
+    ]
+)
 
 
 @st.composite

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from cohort_strategies import AS_OF, KB, case_documents, flat_rows
-from test_cohort_equivalence import _draw
 
+from cohort_strategies import AS_OF, KB, case_documents, flat_rows
 from hepatoboard.cohort import distributed as dd
 from hepatoboard.cohort.read import Input, read_input
 from hepatoboard.cohort.run import Options, run
+from test_cohort_equivalence import _draw
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -32,8 +32,9 @@ def client():
 def registry(tmp_path_factory):
     rows = _draw(flat_rows(), 400)
     names = sorted({k for r in rows for k in r})
-    frame = pl.DataFrame({n: [r.get(n) for r in rows] for n in names},
-                         schema={n: pl.String for n in names})  # fmt: skip  # one frame
+    frame = pl.DataFrame(
+        {n: [r.get(n) for r in rows] for n in names}, schema={n: pl.String for n in names}
+    )
     path = tmp_path_factory.mktemp("cohort") / "registry.parquet"
     frame.write_parquet(path, row_group_size=100)
     return path
@@ -69,10 +70,21 @@ def test_cli_workers_gives_the_same_file_as_one_process(registry, tmp_path):
 
     def cli(*args):
         return subprocess.run(
-            [sys.executable, "-m", "hepatoboard", "cohort", "run", str(registry),
-             "--as-of", AS_OF.isoformat(), *args],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip  # one command
+            [
+                sys.executable,
+                "-m",
+                "hepatoboard",
+                "cohort",
+                "run",
+                str(registry),
+                "--as-of",
+                AS_OF.isoformat(),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
     r1 = cli("--out", str(one))

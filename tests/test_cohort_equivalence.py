@@ -15,10 +15,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 import yaml
-from cohort_strategies import AS_OF, KB, case_documents, flat_rows
-from conftest import CASES
 from hypothesis import HealthCheck, given, settings
 
+from cohort_strategies import AS_OF, KB, case_documents, flat_rows
 from hepatoboard.cohort import facts as cohort_facts
 from hepatoboard.cohort import rows
 from hepatoboard.cohort.kernel import run_cases
@@ -30,11 +29,18 @@ from hepatoboard.contracts.errors import CaseError
 from hepatoboard.intake import parse_case
 from hepatoboard.pipeline import assess, resolve_profile
 
+from conftest import CASES
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LABELS = {
     n.label
     for e in [c.when for c in KB.conditions.values()]
-    + [r.when for o in KB.options.values() for k in ("status_rules",) for r in KB.option_rules(o, k)]
+    + [
+        r.when
+        for o in KB.options.values()
+        for k in ("status_rules",)
+        for r in KB.option_rules(o, k)
+    ]
     for n in e.walk()
     if n.label
 }
@@ -196,8 +202,11 @@ def test_5000_flat_rows_through_csv_agree_with_per_case_assessment(tmp_path):
 def test_1000_case_documents_agree_with_per_case_assessment():
     docs = _draw(case_documents(), 1000)
     expected = [per_case(d) for d in docs]
-    ok = [(n, parse_case(d, as_of=AS_OF, kb=KB)) for n, (d, e) in
-          enumerate(zip(docs, expected, strict=True), 1) if not isinstance(e, list)]  # fmt: skip
+    ok = [
+        (n, parse_case(d, as_of=AS_OF, kb=KB))
+        for n, (d, e) in enumerate(zip(docs, expected, strict=True), 1)
+        if not isinstance(e, list)
+    ]
     frame = rows.frame_from_cases([c for _, c in ok])
     result = run_cases(frame, pl.Series([n for n, _ in ok]), KB, AS_OF)
     problems = compare([e for e in expected], result)
@@ -210,8 +219,11 @@ def test_prognosis_medians_agree_within_the_documented_tolerance():
     examples = sorted(EXAMPLES.glob("*.yaml")) + sorted(CASES.glob("*.yaml"))
     docs = [yaml.safe_load(p.read_text()) for p in examples] + _draw(case_documents(), 100)
     expected = [per_case(d, prognosis=True) for d in docs]
-    ok = [(n, parse_case(d, as_of=AS_OF, kb=KB)) for n, (d, e) in
-          enumerate(zip(docs, expected, strict=True), 1) if not isinstance(e, list)]  # fmt: skip
+    ok = [
+        (n, parse_case(d, as_of=AS_OF, kb=KB))
+        for n, (d, e) in enumerate(zip(docs, expected, strict=True), 1)
+        if not isinstance(e, list)
+    ]
     frame = rows.frame_from_cases([c for _, c in ok])
     result = run_cases(frame, pl.Series([n for n, _ in ok]), KB, AS_OF, prognosis=True)
     got = {r["row"]: r for r in result.output.to_dicts()}

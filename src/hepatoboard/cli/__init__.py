@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import typer
 
-from hepatoboard.cli import assess, audit, cohort, fhir, knowledge, report, schema, serve, tokens, version
+from hepatoboard.cli import (
+    assess,
+    audit,
+    cohort,
+    fhir,
+    knowledge,
+    report,
+    schema,
+    serve,
+    tokens,
+    version,
+)
 
 app = typer.Typer(
     name="hepatoboard",

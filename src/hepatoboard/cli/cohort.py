@@ -37,7 +37,8 @@ def run(
         typer.Option("--summary", help="also write OUT.summary.md and OUT.summary.html"),
     ] = False,
     workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="run on a local Dask cluster of N processes")
+        int | None,
+        typer.Option("--workers", min=1, help="run on a local Dask cluster of N processes"),
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="run on the Dask scheduler at tcp://HOST:PORT")
@@ -99,7 +100,9 @@ def _assess(
 
     kb = default_knowledge()
     if profile is not None and profile not in kb.profiles:
-        raise InputError(f"--profile: unknown profile '{profile}'; accepted: {', '.join(kb.profiles)}")
+        raise InputError(
+            f"--profile: unknown profile '{profile}'; accepted: {', '.join(kb.profiles)}"
+        )
     mapping = load_mapping(mapping_path) if mapping_path is not None else None
     opts = Options(as_of=date or dt.date.today(), profile=profile, prognosis=prognosis)
     distributed = workers is not None or scheduler is not None

@@ -19,6 +19,8 @@ from hepatoboard.cohort import kernel
 from hepatoboard.cohort.mapping import Mapping
 from hepatoboard.cohort.run import Options, Task, combine, run_task, tasks
 
+_CLUSTERS: dict[int, Any] = {}  # client -> the local cluster started for it
+
 
 @dataclass(frozen=True)
 class RowGroup:
@@ -31,7 +33,7 @@ class RowGroup:
 
 
 def row_groups(path: Path) -> list[RowGroup]:
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     meta = pq.ParquetFile(path).metadata
     out, first = [], 1
@@ -75,12 +77,12 @@ def client_for(scheduler: str | None, workers: int | None) -> Any:
         n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None
     )
     client = Client(cluster)
-    client._hepatoboard_cluster = cluster  # closed by close_client
+    _CLUSTERS[id(client)] = cluster  # closed by close_client
     return client
 
 
 def close_client(client: Any) -> None:
-    cluster = getattr(client, "_hepatoboard_cluster", None)
+    cluster = _CLUSTERS.pop(id(client), None)
     client.close()
     if cluster is not None:
         cluster.close()

@@ -15,9 +15,16 @@ def split_documents(text: str, source: str) -> list[Any]:
     does not parse (a whole text that does not parse is one such entry)."""
     stripped = text.lstrip()
     lines = [line for line in text.splitlines() if line.strip()]
-    if stripped.startswith("{") and len(lines) > 1 and all(x.lstrip().startswith("{") for x in lines):
-        return [_json_line(line, source, i) for i, line in enumerate(text.splitlines(), 1)
-                if line.strip()]  # fmt: skip  # JSON Lines
+    if (
+        stripped.startswith("{")
+        and len(lines) > 1
+        and all(x.lstrip().startswith("{") for x in lines)
+    ):
+        return [
+            _json_line(line, source, i)
+            for i, line in enumerate(text.splitlines(), 1)
+            if line.strip()
+        ]
     try:
         if stripped.startswith(("[", "{")):
             data = parse_document(text, source)

@@ -35,9 +35,7 @@ def run_flat(
     """Assess a frame of flat rows (row numbers from ``first_row``)."""
     numbers = pl.Series("#row", range(first_row, first_row + raw.height), dtype=pl.Int64)
     canonical, suspect = validate.parse(raw, kb, as_of, profile)
-    canonical, kept, invalid = validate.settle(
-        raw, canonical, suspect, numbers, kb, as_of, profile
-    )
+    canonical, kept, invalid = validate.settle(raw, canonical, suspect, numbers, kb, as_of, profile)
 
     def contradictions(f: Facts, numbers_now: pl.Series) -> pl.Series:
         hit = validate.contradictory(f)
@@ -56,9 +54,14 @@ def run_flat(
 
 
 def run_cases(
-    cases: pl.DataFrame, numbers: pl.Series, kb: KnowledgeBase, as_of: dt.date,
-    profile: str | None = None, *, prognosis: bool = False,
-) -> Result:  # fmt: skip  # the kernel's arguments
+    cases: pl.DataFrame,
+    numbers: pl.Series,
+    kb: KnowledgeBase,
+    as_of: dt.date,
+    profile: str | None = None,
+    *,
+    prognosis: bool = False,
+) -> Result:
     """Assess canonical rows of cases the intake has already validated."""
     return Result(assess_frame(cases, kb, as_of, profile, numbers, prognosis=prognosis))
 

@@ -153,25 +153,44 @@ def columns() -> tuple[Column, ...]:
     none = (NONE_WORD,)
     out.append(Column("lymph_nodes", "enum", "'none': imaging shows no nodal disease", none))
     for st in NODE_STATIONS:
-        out.append(Column(f"lymph_nodes.{st}", "bool", f"{st} nodes involved", None, None,
-                          None, "lymph_nodes"))  # fmt: skip  # one column per station
+        out.append(
+            Column(
+                f"lymph_nodes.{st}", "bool", f"{st} nodes involved", None, None, None, "lymph_nodes"
+            )
+        )
         out.extend(
-            _field_columns(c.LymphNode, f"lymph_nodes.{st}.", "lymph_nodes.", "lymph_nodes",
-                           "station")  # fmt: skip  # one call
+            _field_columns(
+                c.LymphNode, f"lymph_nodes.{st}.", "lymph_nodes.", "lymph_nodes", "station"
+            )
         )
     out.append(Column("distant_metastases", "enum", "'none': no distant metastasis", none))
     for site in METASTASIS_SITES:
-        out.append(Column(f"distant_metastases.{site}", "bool", f"{site} metastases", None, None,
-                          None, "distant_metastases"))  # fmt: skip  # one column per site
+        out.append(
+            Column(
+                f"distant_metastases.{site}",
+                "bool",
+                f"{site} metastases",
+                None,
+                None,
+                None,
+                "distant_metastases",
+            )
+        )
         out.extend(
-            _field_columns(c.DistantMetastasis, f"distant_metastases.{site}.",
-                           "distant_metastases.", "distant_metastases", "site")  # fmt: skip
+            _field_columns(
+                c.DistantMetastasis,
+                f"distant_metastases.{site}.",
+                "distant_metastases.",
+                "distant_metastases",
+                "site",
+            )
         )
     out.append(Column("prior_therapies", "enum", "'none': no previous treatment", none))
     for k in range(1, PRIOR_SLOTS + 1):
         out.extend(
-            _field_columns(c.PriorTherapy, f"prior_therapies.{k}.", "prior_therapies.",
-                           "prior_therapies")  # fmt: skip  # one call
+            _field_columns(
+                c.PriorTherapy, f"prior_therapies.{k}.", "prior_therapies.", "prior_therapies"
+            )
         )
     return tuple(out)
 

@@ -36,7 +36,7 @@ class InputError(HepatoboardError):
 class Mapping(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    format: Literal["hepatoboard-cohort-mapping/1"] = FORMAT
+    format: Literal["hepatoboard-cohort-mapping/1"] = "hepatoboard-cohort-mapping/1"
     columns: dict[str, str] = Field(default_factory=dict)
     unknown: list[str] = Field(default_factory=list)
     codes: dict[str, dict[str, str | None]] = Field(default_factory=dict)
@@ -100,7 +100,9 @@ def apply(df: pl.DataFrame, mapping: Mapping | None, source: str = "input") -> p
         exprs.append(col.alias(name))
     df = df.with_columns(exprs) if exprs else df
     return df.with_columns(
-        (pl.col(k).cast(pl.String).fill_null(v) if k in df.columns else pl.lit(v, pl.String)).alias(k)
+        (pl.col(k).cast(pl.String).fill_null(v) if k in df.columns else pl.lit(v, pl.String)).alias(
+            k
+        )
         for k, v in m.constants.items()
     )
 

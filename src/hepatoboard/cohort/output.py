@@ -14,7 +14,7 @@ import polars as pl
 from hepatoboard.cohort.exact import python_round, rounded
 from hepatoboard.cohort.frame import Facts
 from hepatoboard.cohort.plan import PlanColumns
-from hepatoboard.criteria.polars import CompiledClassification, FieldBits, Mask
+from hepatoboard.criteria.polars import Compiled, CompiledClassification, FieldBits, Mask
 
 SEP = ";"
 
@@ -35,7 +35,9 @@ def decode(
             full = [0] * words
             full[used[0]] = v
             values.append(text(full))
-        return key.replace_strict(distinct, pl.Series(values, dtype=pl.String), return_dtype=pl.String)
+        return key.replace_strict(
+            distinct, pl.Series(values, dtype=pl.String), return_dtype=pl.String
+        )
     distinct_rows = keys.unique()
     joined = distinct_rows.with_columns(
         pl.Series(
@@ -44,8 +46,9 @@ def decode(
             dtype=pl.String,
         )
     )
-    return keys.join(joined, on=list(keys.columns), how="left", maintain_order="left",
-                     nulls_equal=True)["#text"]  # fmt: skip  # one call
+    return keys.join(
+        joined, on=list(keys.columns), how="left", maintain_order="left", nulls_equal=True
+    )["#text"]
 
 
 def _full(row: tuple[int, ...], used: list[int], words: int) -> list[int | None]:
@@ -194,14 +197,14 @@ def build(
     return out
 
 
-def _hits(entries: list[tuple[str, object]]) -> pl.Expr:
+def _hits(entries: Sequence[tuple[str, Compiled]]) -> pl.Expr:
     """The ids whose rule is true, in order, without repeats, ``;``-separated."""
     parts = []
     seen: set[str] = set()
     for name, c in entries:
-        value = c.value.fill_null(False)  # type: ignore[attr-defined]
+        value = c.value.fill_null(False)
         if name in seen:
-            earlier = [cc.value.fill_null(False) for n, cc in entries if n == name]  # type: ignore[attr-defined]
+            earlier = [cc.value.fill_null(False) for n, cc in entries if n == name]
             value = pl.any_horizontal(earlier)
         parts.append((name, value))
         seen.add(name)

@@ -108,10 +108,14 @@ def plan(f: Facts, profile: str) -> PlanColumns:
     comp = f.compiler()
     intent = classify(kb.plan.intent, [comp(r.when) for r in kb.plan.intent])
     f.add({"plan_intent": NewFact(intent.value, intent.mask)})
-    intent = CompiledClassification(f.value("plan_intent"), intent.rule, f.columns["plan_intent"].mask)
+    intent = CompiledClassification(
+        f.value("plan_intent"), intent.rule, f.columns["plan_intent"].mask
+    )
     active = kb.profile_sources(profile)
     rules = _Rules(f)
-    keys = {o.id: _keys(o, rules, active, kb) for o in kb.options.values()}
+    keys: dict[str, dict[str, list[Any]]] = {
+        o.id: _keys(o, rules, active, kb) for o in kb.options.values()
+    }
     rules.store()
     options = _decide_all(f, keys, rules)
     out = PlanColumns(intent, options, [], [])
@@ -163,7 +167,7 @@ def _decide_all(
         for name, e in _steps(k, rules).items():
             steps[f"#o.{oid}.{name}"] = e
     f.store(steps, {})
-    out = {}
+    out: dict[str, OptionColumns] = {}
     for o in f.kb.options.values():
         step = {n.split(".")[-1]: pl.col(n) for n in steps if n.startswith(f"#o.{o.id}.")}
         out[o.id] = _decide(o, keys[o.id], rules, f, step)
@@ -237,11 +241,14 @@ def _decide(
     chosen_rule = chosen.otherwise(None) if sr else pl.lit(None)
     chosen_status = pl.when(rec_true).then(pl.lit(RECOMMENDED)).otherwise(pl.lit("consider"))
     status = (
-        pl.when(p_hard | p_ni).then(pl.lit("not_eligible"))
-        .when(p_gate | p_nt).then(pl.lit("undetermined"))
-        .when(rec_true & step["cau_any"]).then(pl.lit("consider"))
+        pl.when(p_hard | p_ni)
+        .then(pl.lit("not_eligible"))
+        .when(p_gate | p_nt)
+        .then(pl.lit("undetermined"))
+        .when(rec_true & step["cau_any"])
+        .then(pl.lit("consider"))
         .otherwise(chosen_status)
-    )  # fmt: skip  # the status table, one step per line
+    )
     missing = union(
         [
             *(c.mask.where(p_gate & _n(c)) for _, c in ci),
@@ -255,11 +262,14 @@ def _decide(
     best_possible = pl.when(step["best_possible_rec"]).then(pl.lit(RECOMMENDED))
     best_pending = pl.when(step["best_pending_rec"]).then(pl.lit(RECOMMENDED))
     could_be = (
-        pl.when(p_gate).then(best_possible.otherwise(pl.lit("consider")))
-        .when(p_nt).then(best_pending.otherwise(pl.lit("consider")))
-        .when(higher | until).then(pl.lit(RECOMMENDED))
+        pl.when(p_gate)
+        .then(best_possible.otherwise(pl.lit("consider")))
+        .when(p_nt)
+        .then(best_pending.otherwise(pl.lit("consider")))
+        .when(higher | until)
+        .then(pl.lit(RECOMMENDED))
         .otherwise(pl.lit(None, pl.String))
-    )  # fmt: skip  # one case per line
+    )
     declined_set = f.columns["declined"]
     declined = declined_set.member(o.id) | declined_set.member(o.modality)
     bits = FieldBits()
@@ -300,9 +310,7 @@ def _plan_facts(f: Facts, options: dict[str, OptionColumns]) -> None:
         {
             "plan_active_options": NewFact(bitset(ACTIVE), nullable=False, items=ids),
             "plan_open_options": NewFact(bitset(TRACE_STATUSES), nullable=False, items=ids),
-            "plan_recommended_options": NewFact(
-                bitset((RECOMMENDED,)), nullable=False, items=ids
-            ),
+            "plan_recommended_options": NewFact(bitset((RECOMMENDED,)), nullable=False, items=ids),
             "plan_active_modalities": NewFact(
                 bitset(ACTIVE, modality=True), nullable=False, items=modalities
             ),

@@ -17,7 +17,7 @@ allows 1e-9 months, ``docs/cohort.md``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -118,15 +118,14 @@ def medians(f: Facts, out: pl.DataFrame) -> dict[str, pl.Series]:
                 break
         if hit is None:
             rec = _RowFacts(columns, i, names)
-            hit = _medians(predict(rec, list(scen)))
+            hit = _medians(predict(cast(Any, rec), list(scen)))
             if not rec.iterated:
                 key = tuple(_key(columns.get(n)[i]) for n in sorted(rec.read))
                 paths.setdefault(frozenset(rec.read), {})[key] = hit
         per_row.append(hit)
     ids = [BSC, *(oid for oid, o in f.kb.options.items() if o.systemic)]
     return {
-        f"prognosis.{sid}.median_months": pl.Series([r.get(sid) for r in per_row],
-                                                    dtype=pl.Float64)  # fmt: skip
+        f"prognosis.{sid}.median_months": pl.Series([r.get(sid) for r in per_row], dtype=pl.Float64)
         for sid in ids
     }
 

@@ -88,13 +88,12 @@ def _from_text(text: str, source: str, mapping: Mapping | None) -> Input:
     entries = split_documents(text, source)
     flat = [e for e in entries if isinstance(e, dict) and "format" not in e]
     if flat and len(flat) == len(entries):
-        frame = pl.DataFrame([{k: _cell(v) for k, v in e.items()} for e in flat],
-                             infer_schema_length=None)  # fmt: skip  # one call
+        frame = pl.DataFrame(
+            [{k: _cell(v) for k, v in e.items()} for e in flat], infer_schema_length=None
+        )
         return Input(flat=apply(frame, mapping, source))
     if flat:
-        raise InputError(
-            f"{source}: mixes case documents (with 'format') and flat rows (without)"
-        )
+        raise InputError(f"{source}: mixes case documents (with 'format') and flat rows (without)")
     return Input(documents=entries, sources=[source] * len(entries))
 
 

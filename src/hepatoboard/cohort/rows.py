@@ -167,8 +167,9 @@ def _keyed_entries(
         if flag is not True:
             if given:
                 problems.append(
-                    Problem(f"{group}.{key}", f"{', '.join(given)} given but {group}.{key} is "
-                            "not true")  # fmt: skip  # one message
+                    Problem(
+                        f"{group}.{key}", f"{', '.join(given)} given but {group}.{key} is not true"
+                    )
                 )
             continue
         if none:

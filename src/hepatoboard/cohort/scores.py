@@ -32,13 +32,21 @@ def child_pugh(
     p = k.band_points
 
     def higher_worse(v: pl.Expr, one_below: float, three_above: float) -> pl.Expr:
-        return pl.when(v < one_below).then(p.best).when(v > three_above).then(p.worst).otherwise(
-            p.middle
+        return (
+            pl.when(v < one_below)
+            .then(p.best)
+            .when(v > three_above)
+            .then(p.worst)
+            .otherwise(p.middle)
         )
 
     def lower_worse(v: pl.Expr, one_above: float, three_below: float) -> pl.Expr:
-        return pl.when(v > one_above).then(p.best).when(v < three_below).then(p.worst).otherwise(
-            p.middle
+        return (
+            pl.when(v > one_above)
+            .then(p.best)
+            .when(v < three_below)
+            .then(p.worst)
+            .otherwise(p.middle)
         )
 
     b, a, i = k.bilirubin_mg_dl, k.albumin_g_dl, k.inr
@@ -84,8 +92,10 @@ def meld_i(
 ) -> pl.Series:
     """OPTN MELD(i) as :func:`hepatoboard.scores.meld_i` (Int64, null if an input is)."""
     c = k.coefficients
-    crv = pl.when(dia).then(pl.lit(k.creatinine_cap_mg_dl)).otherwise(
-        _clamp(cr, k.floor, k.creatinine_cap_mg_dl)
+    crv = (
+        pl.when(dia)
+        .then(pl.lit(k.creatinine_cap_mg_dl))
+        .otherwise(_clamp(cr, k.floor, k.creatinine_cap_mg_dl))
     )
     raw = (
         c.creatinine * crv.log()
@@ -107,9 +117,10 @@ def meld_na(k: MeldNaParams, df: pl.DataFrame, mi: pl.Series, sodium: pl.Expr) -
     applied = rounded(_series(df, raw), 0, round_half_up).clip(upper_bound=k.max_score)
     out = _series(
         df,
-        pl.when(pl.lit(mi) <= k.applies_above).then(pl.lit(mi).cast(pl.Float64))
+        pl.when(pl.lit(mi) <= k.applies_above)
+        .then(pl.lit(mi).cast(pl.Float64))
         .otherwise(pl.lit(applied)),
-    )  # fmt: skip  # one chain
+    )
     return _series(df, pl.when(sodium.is_not_null()).then(pl.lit(out))).cast(pl.Int64)
 
 
@@ -145,9 +156,13 @@ def meld_3_0(
 
 
 def cockcroft_gault(
-    k: CockcroftGaultParams, df: pl.DataFrame, age: pl.Expr, weight: pl.Expr, cr: pl.Expr,
+    k: CockcroftGaultParams,
+    df: pl.DataFrame,
+    age: pl.Expr,
+    weight: pl.Expr,
+    cr: pl.Expr,
     female: pl.Expr,
-) -> pl.Series:  # fmt: skip  # the formula's inputs
+) -> pl.Series:
     """Creatinine clearance as :mod:`hepatoboard.facts.renal` computes it (unrounded inputs,
     rounded to the displayed decimals as Python's round)."""
     crcl = (k.age_constant - age) * weight / (k.divisor * cr)

@@ -46,7 +46,10 @@ def _pct(n: int, total: int) -> str:
 def tables(df: pl.DataFrame, invalid: list[Invalid], kb: KnowledgeBase) -> list[Table]:
     """The summary's tables (the same in Markdown and HTML)."""
     n = df.height
-    out = [_counts(df, "staging.bclc", "BCLC stage"), _counts(df, "staging.tnm.stage", "AJCC stage")]
+    out = [
+        _counts(df, "staging.bclc", "BCLC stage"),
+        _counts(df, "staging.tnm.stage", "AJCC stage"),
+    ]
     out.append(_counts(df, "plan.intent", "Treatment intent"))
     unknown = [
         [label, _pct(df[col].null_count(), n)]
@@ -98,7 +101,9 @@ def _missing(df: pl.DataFrame) -> Table:
     for f in top:
         most = ", ".join(f"{d} ({c})" for d, c in blocks[f].most_common(8))
         more = len(blocks[f]) - 8
-        rows.append([f, _pct(fields[f], df.height), most + (f", and {more} more" if more > 0 else "")])
+        rows.append(
+            [f, _pct(fields[f], df.height), most + (f", and {more} more" if more > 0 else "")]
+        )
     return Table(
         "Top missing fields and the decisions each blocks",
         ["field", "rows missing it", "decisions it blocks (rows)"],
@@ -113,7 +118,9 @@ def _invalid(invalid: list[Invalid]) -> Table:
     for inv in invalid:
         for p in inv.problems:
             where = f"{inv.source}" if inv.source else ""
-            rows.append([str(inv.row), p.path or "(row)", p.message + (f" [{where}]" if where else "")])
+            rows.append(
+                [str(inv.row), p.path or "(row)", p.message + (f" [{where}]" if where else "")]
+            )
     shown = rows[:SHOWN_INVALID]
     note = f"{len(invalid)} invalid row(s): not assessed (no plan is computed from invalid data)."
     if len(rows) > len(shown):

@@ -72,8 +72,11 @@ def _bounds(v: pl.Expr, b: Bounds | None, near: float = 0.0) -> pl.Expr:
     if b is None:
         return pl.lit(True)
     ok = pl.lit(True)
-    for limit, above, strict in ((b.min, True, False), (b.min_exclusive, True, True),
-                                 (b.max, False, False)):  # fmt: skip  # a table
+    for limit, above, strict in (
+        (b.min, True, False),
+        (b.min_exclusive, True, True),
+        (b.max, False, False),
+    ):
         if limit is None:
             continue
         room = near * (abs(limit) + 1.0)
@@ -190,16 +193,17 @@ class Listed:
         row = pl.int_range(pl.len(), dtype=pl.UInt32).alias("#row")
         parts = [
             df.lazy()
-            .select(row, pl.lit(k, pl.UInt32).alias("#k"), e.present.alias("#on"),
-                    *(e.fields[n].cast(inner.fields[i].dtype).alias(n)
-                      for i, n in enumerate(names)))  # fmt: skip  # one select
+            .select(
+                row,
+                pl.lit(k, pl.UInt32).alias("#k"),
+                e.present.alias("#on"),
+                *(e.fields[n].cast(inner.fields[i].dtype).alias(n) for i, n in enumerate(names)),
+            )
             .filter(pl.col("#on"))
             for k, e in enumerate(self.entries)
         ]
         long = pl.concat(parts).sort("#row", "#k")
-        lists = long.group_by("#row", maintain_order=True).agg(
-            pl.struct(names).alias("#list")
-        )
+        lists = long.group_by("#row", maintain_order=True).agg(pl.struct(names).alias("#list"))
         given = df.lazy().select(row, self.given.fill_null(False).alias("#given"))
         out = (
             given.join(lists, on="#row", how="left", maintain_order="left")
@@ -311,9 +315,13 @@ def parse(
     out = (
         raw.lazy()
         .select(
-            [exprs[name].cast(dtype).alias(name) for name, dtype in schema.items()
-             if name not in lists] + [suspect.alias("#suspect")]
-        )  # fmt: skip  # one select
+            [
+                exprs[name].cast(dtype).alias(name)
+                for name, dtype in schema.items()
+                if name not in lists
+            ]
+            + [suspect.alias("#suspect")]
+        )
         .collect()
     )
     built = {name: lst.build(raw, schema[name]).alias(name) for name, lst in lists.items()}

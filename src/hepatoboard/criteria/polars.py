@@ -281,7 +281,13 @@ def _compare(col: FactColumn, op: str | None, operand: Any) -> pl.Expr:
         out = v == pl.lit(operand)
         return out if op == "eq" else ~out
     if op in ("lt", "le", "gt", "ge"):
-        return {"lt": v < operand, "le": v <= operand, "gt": v > operand, "ge": v >= operand}[op]
+        table: dict[str, pl.Expr] = {
+            "lt": v < operand,
+            "le": v <= operand,
+            "gt": v > operand,
+            "ge": v >= operand,
+        }
+        return table[op]
     if op in ("in", "not_in"):
         hit = v.is_in(pl.lit(pl.Series(list(operand))).implode())
         return hit if op == "in" else ~hit

@@ -54,9 +54,7 @@ def derive(f: Facts) -> None:
     for name in PRODUCERS:
         f.add(TWINS[name].derive(f))
     lacking = [
-        name
-        for name, spec in f.kb.facts.items()
-        if spec.phase == "case" and name not in f.columns
+        name for name, spec in f.kb.facts.items() if spec.phase == "case" and name not in f.columns
     ]
     if lacking:
         raise MissingTwin(

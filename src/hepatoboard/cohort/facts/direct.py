@@ -21,9 +21,10 @@ def derive(f: Facts) -> dict[str, NewFact]:
         factors = {u: q.units[u] for u in q.units}
         raw = f.df.select(
             pl.col(spec.case)
-            * pl.col(f"{spec.case}.unit").replace_strict(factors, default=None,
-                                                         return_dtype=pl.Float64)
-        ).to_series()  # fmt: skip  # one expression
+            * pl.col(f"{spec.case}.unit").replace_strict(
+                factors, default=None, return_dtype=pl.Float64
+            )
+        ).to_series()
         canonical[f"#{name}"] = rounded(raw, q.decimals, python_round)
     f.df = f.df.with_columns(**canonical)
     out: dict[str, NewFact] = {}

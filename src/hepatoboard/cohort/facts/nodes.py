@@ -12,8 +12,8 @@ import polars as pl
 
 from hepatoboard.cohort.facts.registry import Twin
 from hepatoboard.cohort.frame import WORD, Facts, NewFact, vocabulary
-from hepatoboard.criteria.polars import Mask
 from hepatoboard.contracts.vocab import NODE_STATIONS
+from hepatoboard.criteria.polars import Mask
 from hepatoboard.facts.nodes import COMPRESSIONS, PRODUCES
 
 MAX_NODES = len(NODE_STATIONS)  # one entry per station (the intake rejects a repeated one)
@@ -93,7 +93,9 @@ def _aggregate(f: Facts, ex: pl.DataFrame) -> dict[str, int]:
         (real & comp.is_null()).any().alias("#n.comp.unknown"),
     ]
     for kind in COMPRESSIONS:
-        aggs.append((real & comp.list.contains(kind).fill_null(False)).any().alias(f"#n.comp.{kind}"))
+        aggs.append(
+            (real & comp.list.contains(kind).fill_null(False)).any().alias(f"#n.comp.{kind}")
+        )
     agg = ex.group_by("#row", maintain_order=True).agg(aggs).drop("#row")
     f.df = f.df.hstack(agg)
     return words
@@ -112,17 +114,28 @@ def derive(f: Facts) -> dict[str, NewFact]:
         return Mask(exprs={words[attr]: pl.col(f"#n.m.{attr}")})
 
     def fact(value: pl.Expr, mask: Mask | None = None, items: tuple[str, ...] | None = None):
-        m = absent if mask is None else Mask(exprs={
-            w: pl.when(known).then(mask.word(w)).otherwise(absent.word(w))
-            for w in sorted(set(mask.used_words()) | set(absent.used_words()))
-        })  # fmt: skip  # one comprehension
+        m = (
+            absent
+            if mask is None
+            else Mask(
+                exprs={
+                    w: pl.when(known).then(mask.word(w)).otherwise(absent.word(w))
+                    for w in sorted(set(mask.used_words()) | set(absent.used_words()))
+                }
+            )
+        )
         return NewFact(pl.when(known).then(value), m, True, items)
 
     unsure = word("evidence")
     stations = vocabulary(f.kb, "regional_node_stations")
-    names = {"any": "nodal_disease", "regional": "regional_nodes", "distant": "distant_nodes",
-             "extra_abdominal": "extra_abdominal_nodes", "retrocrural": "retrocrural_nodes",
-             "inferior_phrenic": "inferior_phrenic_nodes"}  # fmt: skip  # a table
+    names = {
+        "any": "nodal_disease",
+        "regional": "regional_nodes",
+        "distant": "distant_nodes",
+        "extra_abdominal": "extra_abdominal_nodes",
+        "retrocrural": "retrocrural_nodes",
+        "inferior_phrenic": "inferior_phrenic_nodes",
+    }
     out = {
         fact_name: fact(_kleene(f"#n.true.{key}", f"#n.unsure.{key}"), unsure)
         for key, fact_name in names.items()
@@ -136,8 +149,7 @@ def derive(f: Facts) -> dict[str, NewFact]:
         indeterminate_node_stations=fact(pl.col("#n.set.indeterminate"), items=stations),
         node_stations=fact(pl.col("#n.stations").cast(pl.Int64)),
         node_total=fact(pl.when(total_known).then(pl.col("#n.total")), word("count")),
-        largest_node_mm=fact(pl.when(size_known).then(pl.col("#n.largest")),
-                             word("short_axis_mm")),  # fmt: skip  # one call
+        largest_node_mm=fact(pl.when(size_known).then(pl.col("#n.largest")), word("short_axis_mm")),
         compressive_nodes=fact(_kleene("#n.comp.any", "#n.comp.unknown"), word("compression")),
     )
     for kind in COMPRESSIONS:

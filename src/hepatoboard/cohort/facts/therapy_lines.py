@@ -20,9 +20,7 @@ def _flags(f: Facts) -> pl.DataFrame:
     options = vocabulary(f.kb, "prior_regimens")
     modalities = vocabulary(f.kb, "prior_modalities")
     option_bit = {o: 1 << i for i, o in enumerate(options)}
-    modality_bit = {
-        oid: 1 << modalities.index(o.modality) for oid, o in f.kb.options.items()
-    }
+    modality_bit = {oid: 1 << modalities.index(o.modality) for oid, o in f.kb.options.items()}
     ex = (
         f.df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("#row"), "prior_therapies")
         .explode("prior_therapies", empty_as_null=True, keep_nulls=True)
@@ -34,8 +32,7 @@ def _flags(f: Facts) -> pl.DataFrame:
         reg.replace_strict(option_bit, default=0, return_dtype=WORD).alias("#bit"),
         reg.replace_strict(modality_bit, default=0, return_dtype=WORD).alias("#mod"),
         ((stop == "progression") | (br == "pd")).fill_null(False).alias("#progressed"),
-        ((stop == "toxicity") | (pl.col("tolerated") == False)).fill_null(False)  # noqa: E712
-        .alias("#intolerant"),
+        ((stop == "toxicity") | pl.col("tolerated").not_()).fill_null(False).alias("#intolerant"),
         br.is_in(["sd", "pd"]).fill_null(False).alias("#no_response"),
         reg.is_in(sorted(f.kb.systemic_ids())).fill_null(False).alias("#systemic"),
         (pl.col("irae_grade") >= severe).fill_null(False).alias("#severe"),
@@ -76,9 +73,7 @@ def _aggregate(f: Facts) -> None:
         sora.fill_null(False).any().alias("#t.sora"),
         pl.col("tolerated").filter(sora.fill_null(False)).last().alias("#t.sora_tol"),
     )
-    f.df = f.df.hstack(first.drop("#row")).hstack(current.drop("#row")).hstack(
-        second.drop("#row")
-    )
+    f.df = f.df.hstack(first.drop("#row")).hstack(current.drop("#row")).hstack(second.drop("#row"))
 
 
 def derive(f: Facts) -> dict[str, NewFact]:
@@ -93,10 +88,12 @@ def derive(f: Facts) -> dict[str, NewFact]:
         return NewFact(pl.when(known).then(v), absent, True, items)
 
     tol = f.bit("prior_therapies.tolerated")
-    sora_mask = Mask(exprs={
-        w: pl.when(known).then(tol.word(w)).otherwise(absent.word(w))
-        for w in sorted(set(tol.used_words()) | set(absent.used_words()))
-    })  # fmt: skip  # one comprehension
+    sora_mask = Mask(
+        exprs={
+            w: pl.when(known).then(tol.word(w)).otherwise(absent.word(w))
+            for w in sorted(set(tol.used_words()) | set(absent.used_words()))
+        }
+    )
     sora = pl.when(pl.col("#t.sora")).then(pl.col("#t.sora_tol")).otherwise(False)
     out = {
         "prior_regimens": fact("#t.prior", options),
