@@ -66,16 +66,6 @@ def ids_text(bits: FieldBits) -> Callable[[Sequence[int | None]], str]:
     return lambda words: SEP.join(bits.decode(words, ordered=True))
 
 
-def _items(f: Facts, name: str) -> pl.Expr:
-    """A list fact held as a bit set, as ``;``-separated items in vocabulary order."""
-    col = f.columns[name]
-    assert col.items is not None
-    parts = [
-        pl.when((col.value & (1 << i)) != 0).then(pl.lit(item)) for i, item in enumerate(col.items)
-    ]
-    return pl.concat_str(parts, separator=SEP, ignore_nulls=True)
-
-
 def decisions(
     f: Facts, staging: dict[str, CompiledClassification], plan: PlanColumns
 ) -> dict[str, Mask]:
@@ -103,14 +93,8 @@ def decisions(
     return out
 
 
-def build(
-    f: Facts,
-    staging: dict[str, CompiledClassification],
-    plan: PlanColumns,
-    *,
-    prognosis: bool = False,
-) -> pl.DataFrame:
-    """The output frame (see the module docstring and ``docs/cohort.md``)."""
+def _result_columns(f: Facts) -> dict[str, pl.Expr]:
+    """Scores, staging and intent (ALBI rounded for display as the assessment rounds it)."""
     kb, v = f.kb, f.value
     decimals = kb.scores.albi.display_decimals
     albi = rounded(f.df.select(v("albi_score")).to_series(), decimals, python_round)
@@ -156,6 +140,18 @@ def build(
         "staging.nodes.indeterminate": pl.col("#n.list.indeterminate").list.join(SEP),
         "plan.intent": v("plan_intent"),
     }
+    return cols
+
+
+def build(
+    f: Facts,
+    staging: dict[str, CompiledClassification],
+    plan: PlanColumns,
+    *,
+    prognosis: bool = False,
+) -> pl.DataFrame:
+    """The output frame (see the module docstring and ``docs/cohort.md``)."""
+    cols = _result_columns(f)
     found = decisions(f, staging, plan)
     stored_blocks = f.store({}, {f"#d.{k}": m for k, m in found.items()})
     blocks = {k: stored_blocks[f"#d.{k}"] for k in found}
