@@ -19,36 +19,49 @@ from hepatoboard.criteria.polars import Compiled, CompiledClassification, FieldB
 SEP = ";"
 
 
-def decode(
-    df: pl.DataFrame, mask: Mask, words: int, text: Callable[[Sequence[int | None]], str]
-) -> pl.Series:
-    """``text(mask words)`` for every row, computed once per distinct mask value."""
-    used = mask.used_words()
-    if not used:
-        return pl.Series([text([0] * words)] * df.height, dtype=pl.String)
-    keys = df.select([mask.word(w).alias(f"w{w}") for w in used])
-    if len(used) == 1:
-        key = keys.to_series()
-        distinct = key.unique()
-        values = []
-        for v in distinct.to_list():
-            full = [0] * words
-            full[used[0]] = v
-            values.append(text(full))
-        return key.replace_strict(
-            distinct, pl.Series(values, dtype=pl.String), return_dtype=pl.String
+Text = Callable[[Sequence[int | None]], str]
+
+
+def decode_all(df: pl.DataFrame, masks: dict[str, tuple[Mask, int, Text]]) -> pl.DataFrame:
+    """``text(mask words)`` for every row and every named mask, each distinct value decoded
+    once; the lookups run in one parallel pass. A mask of several words is keyed by the hash of
+    its words (checked free of collisions; a lookup by join otherwise)."""
+    keys: dict[str, pl.Expr] = {}
+    for name, (mask, _, _) in masks.items():
+        used = mask.used_words()
+        words = [mask.word(w).alias(f"w{w}") for w in used]
+        if len(used) == 1:
+            keys[name] = pl.struct(words[0].alias("#k"), words[0])
+        elif used:
+            keys[name] = pl.struct(pl.struct(words).hash().alias("#k"), *words)
+    distinct = df.lazy().select(v.unique().implode().alias(k) for k, v in keys.items()).collect()
+    lookups, joins = [], {}
+    for name, (mask, n_words, text) in masks.items():
+        used = mask.used_words()
+        if not used:
+            lookups.append(pl.lit(text([0] * n_words)).alias(name))
+            continue
+        rows = distinct[name][0].to_list()
+        hashes = [r["#k"] for r in rows]
+        texts = [text(_full(tuple(r[f"w{w}"] for w in used), used, n_words)) for r in rows]
+        if len(set(hashes)) < len(hashes):  # a hash collision: look up by join
+            joins[name] = (used, rows, texts)
+            continue
+        key = keys[name].struct.field("#k")
+        lookups.append(
+            key.replace_strict(hashes, texts, default=None, return_dtype=pl.String).alias(name)
         )
-    distinct_rows = keys.unique()
-    joined = distinct_rows.with_columns(
-        pl.Series(
-            "#text",
-            [text(_full(r, used, words)) for r in distinct_rows.iter_rows()],
-            dtype=pl.String,
+    out = df.lazy().select(lookups).collect()
+    for name, (used, rows, texts) in joins.items():
+        cols = [f"w{w}" for w in used]
+        table = pl.DataFrame([[r[c] for c in cols] for r in rows], schema=cols, orient="row")
+        table = table.with_columns(pl.Series("#text", texts, dtype=pl.String))
+        mask = masks[name][0]
+        left = df.select(mask.word(w).alias(f"w{w}") for w in used)
+        out = out.with_columns(
+            left.join(table, on=cols, how="left", maintain_order="left")["#text"].alias(name)
         )
-    )
-    return keys.join(
-        joined, on=list(keys.columns), how="left", maintain_order="left", nulls_equal=True
-    )["#text"]
+    return out.select(list(masks))
 
 
 def _full(row: tuple[int, ...], used: list[int], words: int) -> list[int | None]:
@@ -59,11 +72,27 @@ def _full(row: tuple[int, ...], used: list[int], words: int) -> list[int | None]
 
 
 def fields_text(bits: FieldBits) -> Callable[[Sequence[int | None]], str]:
-    return lambda words: SEP.join(bits.decode(words))
+    cache: dict[tuple[int | None, ...], str] = {}
+
+    def text(words: Sequence[int | None]) -> str:
+        key = tuple(words)
+        if key not in cache:
+            cache[key] = SEP.join(bits.decode(words))
+        return cache[key]
+
+    return text
 
 
 def ids_text(bits: FieldBits) -> Callable[[Sequence[int | None]], str]:
-    return lambda words: SEP.join(bits.decode(words, ordered=True))
+    cache: dict[tuple[int | None, ...], str] = {}
+
+    def text(words: Sequence[int | None]) -> str:
+        key = tuple(words)
+        if key not in cache:
+            cache[key] = SEP.join(bits.decode(words, ordered=True))
+        return cache[key]
+
+    return text
 
 
 def decisions(
@@ -175,17 +204,18 @@ def build(
             words[w] = pl.col(f"#{key}#{w}")
         stored[key] = Mask(exprs=words)
     out = f.df.lazy().select(**cols).collect()
-    text: dict[str, pl.Series] = {}
     fields = fields_text(f.bits)
+    todo: dict[str, tuple[Mask, int, Text]] = {}
     for key, mask in stored.items():
         if key.startswith("reasons."):
             bits = plan.options[key.removeprefix("reasons.")].reason_bits
-            text[key] = decode(out, mask, bits.words, ids_text(bits))
+            todo[key] = (mask, bits.words, ids_text(bits))
         else:
-            text[key] = decode(out, mask, f.bits.words, fields)
-    out = out.select(pl.exclude(r"^#.*$")).with_columns(**{k: s.alias(k) for k, s in text.items()})
+            todo[key] = (mask, f.bits.words, fields)
+    text = decode_all(out, todo)
+    out = out.select(pl.exclude(r"^#.*$")).hstack(text)
     order = [c for c in cols if not c.startswith("#")]
-    out = out.select(order + [k for k in text if k not in order])
+    out = out.select(order + [k for k in text.columns if k not in order])
     if prognosis:
         from hepatoboard.cohort.prognosis import medians
 

@@ -16,6 +16,10 @@ from hepatoboard.criteria.polars import Mask
 from hepatoboard.facts.therapy_lines import PRODUCES
 
 
+MAX_BIT = 63  # line numbers below this are counted as bits of one word
+LINE_BITS = {i: 1 << i for i in range(MAX_BIT)}
+
+
 def _flags(f: Facts) -> pl.DataFrame:
     options = vocabulary(f.kb, "prior_regimens")
     modalities = vocabulary(f.kb, "prior_modalities")
@@ -64,12 +68,27 @@ def _aggregate(f: Facts) -> None:
     )
     current = ex.group_by("#row", maintain_order=True).agg(_or("#cur").alias("#t.current"))
     ex = ex.with_columns(current["#t.current"].gather(ex["#row"]).alias("#curbits"))
-    rank = pl.col("#systemic").cast(pl.Int64).cum_sum().over("#row")
-    line = pl.col("line").fill_null(rank)
+    # the position among the row's systemic regimens (rows are contiguous: no window needed)
+    systemic = ex["#systemic"].cast(pl.Int64)
+    before = systemic.cum_sum() - systemic
+    start = ex["#row"].search_sorted(ex["#row"], side="left")
+    ex = ex.with_columns((before - before.gather(start) + systemic).alias("#rank"))
+    line = pl.col("line").fill_null(pl.col("#rank"))
     included = pl.col("#systemic") & ((pl.col("#bit") & pl.col("#curbits")) == 0)
     sora = pl.col("regimen") == "sorafenib"
+    few = bool(ex.select((line.filter(included).max() < MAX_BIT).fill_null(True)).item())
+    distinct = (
+        pl.when(included)
+        .then(line.replace_strict(LINE_BITS, default=0, return_dtype=WORD))
+        .otherwise(pl.lit(0, WORD))
+        .bitwise_or()
+        .bitwise_count_ones()
+        .cast(pl.Int64)
+        if few
+        else line.filter(included).n_unique().cast(pl.Int64)
+    )
     second = ex.group_by("#row", maintain_order=True).agg(
-        line.filter(included).n_unique().cast(pl.Int64).alias("#t.lines"),
+        distinct.alias("#t.lines"),
         sora.fill_null(False).any().alias("#t.sora"),
         pl.col("tolerated").filter(sora.fill_null(False)).last().alias("#t.sora_tol"),
     )
