@@ -15,7 +15,6 @@ from hepatoboard.cohort.frame import WORD, Facts, NewFact, vocabulary
 from hepatoboard.criteria.polars import Mask
 from hepatoboard.facts.therapy_lines import PRODUCES
 
-
 MAX_BIT = 63  # line numbers below this are counted as bits of one word
 LINE_BITS = {i: 1 << i for i in range(MAX_BIT)}
 
