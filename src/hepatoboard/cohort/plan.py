@@ -14,6 +14,7 @@ the planner, not restated). Reasons are ids rather than sentences (``docs/cohort
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,6 +181,9 @@ def _decide_all(
         masks[f"#o.{oid}.missing"] = oc.missing
         masks[f"#o.{oid}.reasons"] = oc.reasons
     stored = f.store(values, masks)
+    # the rules and the steps are read no more: free their memory before the output is built
+    spent = [c for c in f.df.columns if re.match(r"#r\d", c) or c.split(".")[-1] in _STEP_NAMES]
+    f.df = f.df.drop(spent)
     for oid, oc in out.items():
         oc.status = pl.col(f"#o.{oid}.status")
         oc.could_be = pl.col(f"#o.{oid}.could_be")
@@ -187,6 +191,21 @@ def _decide_all(
         oc.missing = stored[f"#o.{oid}.missing"]
         oc.reasons = stored[f"#o.{oid}.reasons"]
     return out
+
+
+_STEP_NAMES = {
+    "hard",
+    "ni",
+    "gate",
+    "nt",
+    "ch",
+    "rec_true",
+    "higher",
+    "cau_any",
+    "until",
+    "best_possible_rec",
+    "best_pending_rec",
+}
 
 
 def _steps(keys: dict[str, list[Any]], rules: _Rules) -> dict[str, pl.Expr]:
