@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import polars as pl
 import pytest
 
@@ -17,15 +19,23 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.fixture(scope="module")
 def client():
+    """A real local cluster of two worker processes. Dask sets environment variables in this
+    process for its workers (thread counts, PYTHONHASHSEED): they are restored afterwards so
+    that later tests' subprocesses do not inherit them."""
     from dask.distributed import Client, LocalCluster
 
+    saved = dict(os.environ)
     cluster = LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
     c = Client(cluster)
-    yield c
-    c.close()
-    cluster.close()
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")

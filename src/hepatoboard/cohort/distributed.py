@@ -10,6 +10,7 @@ to the workers chunk by chunk.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,19 +74,23 @@ def client_for(scheduler: str | None, workers: int | None) -> Any:
 
     if scheduler is not None:
         return Client(scheduler)
+    saved = dict(os.environ)  # Dask sets thread counts and PYTHONHASHSEED here for its workers
     cluster = LocalCluster(
         n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None
     )
     client = Client(cluster)
-    _CLUSTERS[id(client)] = cluster  # closed by close_client
+    _CLUSTERS[id(client)] = (cluster, saved)  # closed (and the environment restored) on close
     return client
 
 
 def close_client(client: Any) -> None:
-    cluster = _CLUSTERS.pop(id(client), None)
+    started = _CLUSTERS.pop(id(client), None)
     client.close()
-    if cluster is not None:
+    if started is not None:
+        cluster, saved = started
         cluster.close()
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def run_parquet(
