@@ -103,3 +103,37 @@ def test_cli_workers_gives_the_same_file_as_one_process(registry, tmp_path):
     assert pl.read_parquet(one).equals(pl.read_parquet(two))
     last = [r.stderr.strip().splitlines()[-1].split("; written")[0] for r in (r1, r2)]
     assert last[0] == last[1] and "rows assessed" in last[0]
+
+
+def test_cli_scheduler_uses_a_running_cluster(client, registry, tmp_path):
+    """``--scheduler tcp://HOST:PORT`` sends the row groups to an existing scheduler."""
+    import subprocess
+    import sys
+
+    address = client.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    out = tmp_path / "spread.csv"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hepatoboard",
+            "cohort",
+            "run",
+            str(registry),
+            "--out",
+            str(out),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--scheduler",
+            address,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+    single = run(read_input(str(registry)), KB, Options(as_of=AS_OF)).output
+    assert pl.read_csv(out, infer_schema_length=None).height == single.height
+    assert pl.read_csv(out)["row"].to_list() == single["row"].to_list()
