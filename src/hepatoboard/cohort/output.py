@@ -2,7 +2,9 @@
 
 Masks become text here: each distinct mask value of a column is decoded once (there are few)
 and the decoded text is put back with one lookup, so decoding costs little per row. Lists are
-``;``-separated text, the same in Parquet and CSV; an empty list is an empty string.
+``;``-separated text, the same in Parquet and CSV; an empty list is an empty string. The
+decoded columns are categorical (each distinct text stored once; dictionary-encoded in
+Parquet).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def decode_all(df: pl.DataFrame, masks: dict[str, tuple[Mask, int, Text]]) -> pl
         out = out.with_columns(
             left.join(table, on=cols, how="left", maintain_order="left")["#text"].alias(name)
         )
-    return out.select(list(masks))
+    return out.select(pl.col(list(masks)).cast(pl.Categorical))
 
 
 def _full(row: tuple[int, ...], used: list[int], words: int) -> list[int | None]:
