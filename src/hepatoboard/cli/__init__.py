@@ -13,6 +13,7 @@ import sys
 import typer
 
 from hepatoboard.cli import assess, audit, fhir, knowledge, report, schema, serve, tokens, version
+from hepatoboard.cli import cohort as cohort_command
 
 app = typer.Typer(
     name="hepatoboard",
@@ -25,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: rich help formatting doubles the start-up time
 )
-for module in (assess, report, schema, knowledge, audit, serve, version, fhir):
+for module in (assess, report, schema, knowledge, audit, serve, version, fhir, cohort_command):
     module.register(app)
 app.add_typer(tokens.app, name="token")
 

@@ -30,7 +30,12 @@ class Format(enum.StrEnum):
 
 def assess(
     cases: Annotated[
-        list[Path], typer.Argument(help="case files (YAML or JSON)", metavar="CASE...")
+        list[str],
+        typer.Argument(
+            help="case files (YAML or JSON; a file may hold a list of cases, several YAML "
+            "documents or JSON Lines), or - for standard input",
+            metavar="CASE...",
+        ),
     ],
     format: Annotated[
         Format,
@@ -47,20 +52,24 @@ def assess(
     ] = None,
 ) -> None:
     """Assess one or more cases: scores, staging, plan, prognosis. Exit code 2 if any case is
-    invalid (the other cases are still assessed)."""
+    invalid (the other cases are still assessed). For whole registries use `hepatoboard
+    cohort run`."""
     date = parse_date(as_of)
     check_site(site)
     if plot is not None:
         check_writable("--plot", plot, (".png", ".svg"))
     check_profile(profile)
     from hepatoboard.contracts.errors import CaseError
-    from hepatoboard.intake import load_case_file
+    from hepatoboard.intake import parse_case
     from hepatoboard.pipeline import assess as run
 
     failed = False
-    for i, path in enumerate(cases):
+    entries = list(_entries(cases))
+    for i, (path, doc) in enumerate(entries):
         try:
-            case = load_case_file(path, as_of=date)
+            if isinstance(doc, CaseError):
+                raise doc
+            case = parse_case(doc, path, date)
             result = run(case, profile=profile, as_of=date, site=site)
         except CaseError as exc:
             failed = True
@@ -69,7 +78,7 @@ def assess(
         doc = result.to_json_dict()
         if plot is not None:
             target = (
-                plot if len(cases) == 1 else plot.with_name(f"{plot.stem}-{i + 1}{plot.suffix}")
+                plot if len(entries) == 1 else plot.with_name(f"{plot.stem}-{i + 1}{plot.suffix}")
             )
             _plot(doc, target, case.id or str(i + 1))
         if format is Format.json:
@@ -90,6 +99,30 @@ def assess(
             print_report(doc, source=str(path))
     if failed:
         raise typer.Exit(2)
+
+
+def _entries(paths: list[str]) -> Any:
+    """(source, parsed document or CaseError) for every case of every file (``-`` = stdin)."""
+    from hepatoboard.cohort.documents import split_documents
+    from hepatoboard.contracts.errors import CaseError, Problem
+
+    for path in paths:
+        try:
+            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            yield path, CaseError([Problem("", f"cannot read file: {exc}")], path)
+            continue
+        source = "<stdin>" if path == "-" else path
+        docs = split_documents(text, source)
+        for j, doc in enumerate(docs, start=1):
+            yield (source if len(docs) == 1 else f"{source}[{j}]"), doc
+
+
+def _check_plot_path(plot: Path) -> None:
+    if plot.suffix.lower() not in (".png", ".svg"):
+        fail(f"--plot: '{plot}' must end in .png or .svg")
+    if not plot.parent.exists():
+        fail(f"--plot: folder '{plot.parent}' does not exist")
 
 
 def _plot(doc: dict[str, Any], target: Path, label: str) -> None:

@@ -1,4 +1,5 @@
-"""``hepatoboard schema``: the JSON Schema of the case (input) or assessment (output)."""
+"""``hepatoboard schema``: the JSON Schema of the case (input), the assessment (output) or one
+row of the flat cohort layout (``docs/cohort.md``)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,21 @@ import typer
 class SchemaName(enum.StrEnum):
     case = "case"
     assessment = "assessment"
+    cohort = "cohort"
 
 
 def schema(
     name: Annotated[SchemaName, typer.Argument(help="which contract")] = SchemaName.case,
 ) -> None:
-    """Print the JSON Schema of the case (input) or assessment (output) format."""
+    """Print the JSON Schema of the case (input) or assessment (output) format, or of one row
+    of a registry file (cohort)."""
     import json
+
+    if name is SchemaName.cohort:
+        from hepatoboard.cohort.layout import json_schema
+
+        print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+        return
 
     from pydantic import BaseModel
 

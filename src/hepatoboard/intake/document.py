@@ -47,6 +47,31 @@ def parse_document(text: str, source: str | None = None) -> Any:
     return _parse_json(text, source) if json_like else _parse_yaml(text, source)
 
 
+def parse_json_line(line: str, source: str | None = None) -> Any:
+    """One line of JSON Lines, with the same checks as a JSON document."""
+    if "\x00" in line:
+        raise _fail("the line contains a NUL character", source)
+    return _parse_json(line, source)
+
+
+def parse_yaml_stream(text: str, source: str | None = None) -> list[Any]:
+    """Every document of a multi-document YAML stream, each read with the same hardening as
+    :func:`parse_document` (only a second document is allowed)."""
+    if "\x00" in text:
+        raise _fail("the document contains a NUL character", source)
+    try:
+        _check_events(text, source, many=True)
+        return list(yaml.load_all(text, Loader=_HardenedLoader))
+    except _Defect as exc:
+        raise _fail(str(exc), source) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise _fail(f"not valid YAML: {exc.problem or exc}{where}", source) from None
+    except yaml.YAMLError as exc:
+        raise _fail(f"not valid YAML: {_short(str(exc))}", source) from None
+
+
 # --- JSON ---------------------------------------------------------------------------------
 
 # the standard library's pure-Python JSON parts (not in its type stubs)
@@ -161,9 +186,9 @@ def _parse_yaml(text: str, source: str | None) -> Any:
         raise _fail(f"not valid YAML: {_short(str(exc))}", source) from None
 
 
-def _check_events(text: str, source: str | None) -> None:
+def _check_events(text: str, source: str | None, *, many: bool = False) -> None:
     """One streaming pass over the parser's events (no recursion, nothing expanded): refuses
-    anchors, aliases, non-core tags, deep nesting and a second document."""
+    anchors, aliases, non-core tags, deep nesting and (unless ``many``) a second document."""
     depth = documents = 0
     for ev in yaml.parse(text, Loader=_BASE):
         line = ev.start_mark.line + 1 if ev.start_mark is not None else 0
@@ -180,7 +205,7 @@ def _check_events(text: str, source: str | None) -> None:
             depth -= 1
         elif isinstance(ev, yaml.DocumentStartEvent):
             documents += 1
-            if documents > 1:
+            if documents > 1 and not many:
                 raise _fail(f"one case per document; a second one starts at line {line}", source)
 
 

@@ -1,0 +1,157 @@
+"""The working frame of the cohort engine: the canonical rows plus every fact as columns.
+
+:class:`Facts` holds the Polars frame and, per fact, a
+:class:`~hepatoboard.criteria.polars.FactColumn` that reads it. Producers add facts with
+:meth:`Facts.add` (computed in one pass, so Polars runs them in parallel); a fact's missing
+mask is stored as columns only where it varies from row to row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from hepatoboard.criteria.polars import (
+    MARKER,
+    WORD,
+    Compiled,
+    Compiler,
+    FactColumn,
+    FieldBits,
+    Mask,
+)
+from hepatoboard.knowledge.base import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class NewFact:
+    """A fact a producer computes: value expression, mask (where null), can it be null, and
+    the vocabulary of a list fact held as a bit set."""
+
+    value: pl.Expr
+    mask: Mask = field(default_factory=Mask)
+    nullable: bool = True
+    items: tuple[str, ...] | None = None
+
+
+class Facts:
+    """The canonical frame, growing with fact columns; see the module docstring."""
+
+    def __init__(
+        self, df: pl.DataFrame, kb: KnowledgeBase, as_of: dt.date, bits: FieldBits
+    ) -> None:
+        self.df = df
+        self.kb = kb
+        self.as_of = as_of
+        self.bits = bits
+        self.columns: dict[str, FactColumn] = {}
+        self._n = 0
+        self._compiler: Compiler | None = None
+
+    def __len__(self) -> int:
+        return self.df.height
+
+    def bit(self, path: str) -> Mask:
+        return self.bits.mask([path])
+
+    def add(self, new: Mapping[str, NewFact]) -> None:
+        """Compute ``new`` facts as columns (one pass) and register them."""
+        exprs: list[pl.Expr] = []
+        plans: dict[str, tuple[NewFact, dict[int, str]]] = {}
+        for name, nf in new.items():
+            exprs.append(nf.value.alias(name))
+            mask = _with_marker(nf.mask, self.bits) if nf.nullable else Mask()
+            words: dict[int, str] = {}
+            for w, e in mask.exprs.items():
+                col = f"{name}#m{w}"
+                words[w] = col
+                exprs.append((e | pl.lit(mask.const.get(w, 0), WORD)).alias(col))
+            plans[name] = (NewFact(nf.value, mask, nf.nullable, nf.items), words)
+        self.df = self.df.with_columns(exprs)
+        for name, (nf, words) in plans.items():
+            const = {w: v for w, v in nf.mask.const.items() if w not in words}
+            mask = Mask(const=const, exprs={w: pl.col(c) for w, c in words.items()})
+            self.columns[name] = FactColumn(pl.col(name), mask, nf.nullable, nf.items)
+
+    def store(self, values: Mapping[str, pl.Expr], masks: Mapping[str, Mask]) -> dict[str, Mask]:
+        """Compute expressions and masks as columns in one pass; the masks, as references to
+        their columns (later expressions read them instead of recomputing them)."""
+        exprs = [e.alias(name) for name, e in values.items()]
+        out: dict[str, Mask] = {}
+        for name, mask in masks.items():
+            words = {}
+            for w in mask.used_words():
+                col = f"{name}#m{w}"
+                exprs.append(mask.word(w).alias(col))
+                words[w] = pl.col(col)
+            out[name] = Mask(exprs=words)
+        self.df = self.df.lazy().with_columns(exprs).collect() if exprs else self.df
+        return out
+
+    def compiler(self) -> Compiler:
+        """A compiler over the facts known so far; named conditions are stored as columns."""
+        if self._compiler is None:
+            self._compiler = Compiler(self.columns, self.kb.condition_exprs, self.materialise)
+        return self._compiler
+
+    def materialise(self, label: str, c: Compiled) -> Compiled:
+        """Store a compiled expression as columns; returns references to them."""
+        self._n += 1
+        name = f"#c{self._n}"
+        self.add({name: NewFact(c.value, c.mask, c.nullable)})
+        col = self.columns[name]
+        return Compiled(col.value, col.mask, col.nullable)
+
+    def value(self, name: str) -> pl.Expr:
+        return self.columns[name].value
+
+    def null(self, name: str) -> pl.Expr:
+        return self.columns[name].value.is_null()
+
+
+def _with_marker(mask: Mask, bits: FieldBits) -> Mask:
+    """A mask that is never empty where it is read: an unknown fact that names no case field
+    stands for itself (the per-case ``fact:<name>`` marker)."""
+    marker = bits.mask([MARKER])
+    if not mask.exprs:
+        return mask if not mask.empty else marker
+    w0 = next(iter(marker.const))
+    zero = mask.is_zero()
+    extra = Mask(exprs={w0: pl.when(zero).then(marker.word(w0)).otherwise(pl.lit(0, WORD))})
+    return mask | extra
+
+
+def bitset(items: tuple[str, ...], values: pl.Expr) -> pl.Expr:
+    """A list column of vocabulary items as a bit set (bit i = ``items[i]`` is present)."""
+    if len(items) > 64:
+        raise ValueError(f"a vocabulary of {len(items)} items does not fit a 64-bit set")
+    bits = {item: 1 << i for i, item in enumerate(items)}
+    return (
+        values.list.eval(pl.element().replace_strict(bits, default=0, return_dtype=WORD))
+        .list.eval(pl.element().bitwise_or())
+        .list.first()
+        .fill_null(pl.when(values.is_not_null()).then(pl.lit(0, WORD)))
+    )
+
+
+def vocabulary(kb: KnowledgeBase, name: str) -> tuple[str, ...]:
+    """The items of a list fact of the catalogue (its values or its vocabulary)."""
+    from hepatoboard.contracts import vocab
+
+    spec = kb.facts[name]
+    items: Any = spec.items
+    if isinstance(items, list):
+        return tuple(items)
+    table = {
+        "option_id": vocab.OPTION_IDS,
+        "modality": vocab.MODALITIES,
+        "option_or_modality": (*vocab.OPTION_IDS, *vocab.MODALITIES),
+        "node_station": vocab.NODE_STATIONS,
+        "metastasis_site": vocab.METASTASIS_SITES,
+        "supportive_measure_id": vocab.SUPPORTIVE_MEASURE_IDS,
+    }
+    return tuple(table[items])

@@ -1,0 +1,244 @@
+"""The per-row output of the cohort engine: one row per case (``docs/cohort.md``).
+
+Masks become text here: each distinct mask value of a column is decoded once (there are few)
+and the decoded text is put back with one lookup, so decoding costs little per row. Lists are
+``;``-separated text, the same in Parquet and CSV; an empty list is an empty string. The
+decoded columns are categorical (each distinct text stored once; dictionary-encoded in
+Parquet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import polars as pl
+
+from hepatoboard.cohort.exact import python_round, rounded
+from hepatoboard.cohort.frame import Facts
+from hepatoboard.cohort.plan import PlanColumns
+from hepatoboard.criteria.polars import Compiled, CompiledClassification, FieldBits, Mask
+
+SEP = ";"
+
+
+Text = Callable[[Sequence[int | None]], str]
+
+
+def decode_all(df: pl.DataFrame, masks: dict[str, tuple[Mask, int, Text]]) -> pl.DataFrame:
+    """``text(mask words)`` for every row and every named mask, each distinct value decoded
+    once; the lookups run in one parallel pass. A mask of several words is keyed by the hash of
+    its words (checked free of collisions; a lookup by join otherwise)."""
+    keys: dict[str, pl.Expr] = {}
+    for name, (mask, _, _) in masks.items():
+        used = mask.used_words()
+        words = [mask.word(w).alias(f"w{w}") for w in used]
+        if len(used) == 1:
+            keys[name] = pl.struct(words[0].alias("#k"), words[0])
+        elif used:
+            keys[name] = pl.struct(pl.struct(words).hash().alias("#k"), *words)
+    distinct = df.lazy().select(v.unique().implode().alias(k) for k, v in keys.items()).collect()
+    lookups, joins = [], {}
+    for name, (mask, n_words, text) in masks.items():
+        used = mask.used_words()
+        if not used:
+            lookups.append(pl.lit(text([0] * n_words)).alias(name))
+            continue
+        rows = distinct[name][0].to_list()
+        hashes = [r["#k"] for r in rows]
+        texts = [text(_full(tuple(r[f"w{w}"] for w in used), used, n_words)) for r in rows]
+        if len(set(hashes)) < len(hashes):  # a hash collision: look up by join
+            joins[name] = (used, rows, texts)
+            continue
+        key = keys[name].struct.field("#k")
+        lookups.append(
+            key.replace_strict(hashes, texts, default=None, return_dtype=pl.String).alias(name)
+        )
+    out = df.lazy().select(lookups).collect()
+    for name, (used, rows, texts) in joins.items():
+        cols = [f"w{w}" for w in used]
+        table = pl.DataFrame([[r[c] for c in cols] for r in rows], schema=cols, orient="row")
+        table = table.with_columns(pl.Series("#text", texts, dtype=pl.String))
+        mask = masks[name][0]
+        left = df.select(mask.word(w).alias(f"w{w}") for w in used)
+        out = out.with_columns(
+            left.join(table, on=cols, how="left", maintain_order="left")["#text"].alias(name)
+        )
+    return out.select(pl.col(list(masks)).cast(pl.Categorical))
+
+
+def _full(row: tuple[int, ...], used: list[int], words: int) -> list[int | None]:
+    full: list[int | None] = [0] * words
+    for w, v in zip(used, row, strict=True):
+        full[w] = v
+    return full
+
+
+def fields_text(bits: FieldBits) -> Callable[[Sequence[int | None]], str]:
+    cache: dict[tuple[int | None, ...], str] = {}
+
+    def text(words: Sequence[int | None]) -> str:
+        key = tuple(words)
+        if key not in cache:
+            cache[key] = SEP.join(bits.decode(words))
+        return cache[key]
+
+    return text
+
+
+def ids_text(bits: FieldBits) -> Callable[[Sequence[int | None]], str]:
+    cache: dict[tuple[int | None, ...], str] = {}
+
+    def text(words: Sequence[int | None]) -> str:
+        key = tuple(words)
+        if key not in cache:
+            cache[key] = SEP.join(bits.decode(words, ordered=True))
+        return cache[key]
+
+    return text
+
+
+def decisions(
+    f: Facts, staging: dict[str, CompiledClassification], plan: PlanColumns
+) -> dict[str, Mask]:
+    """Every decision the assessment's ``missing_data`` names, in its order, with the mask of
+    the case fields that block it."""
+    out: dict[str, Mask] = {}
+    for fact, key in (
+        ("child_pugh_points", "scores.child_pugh"),
+        ("albi_score", "scores.albi"),
+        ("meld", "scores.meld.meld"),
+        ("meld_na", "scores.meld.meld_na"),
+        ("meld_3_0", "scores.meld.meld_3_0"),
+    ):
+        out[key] = f.columns[fact].mask.where(f.null(fact))
+    for name in ("t", "n", "m", "stage"):
+        c = staging[name]
+        out[f"staging.tnm.{name}"] = c.mask.where(c.value.is_null())
+    out["staging.bclc"] = staging["bclc"].mask.where(staging["bclc"].value.is_null())
+    out.update(plan.blocks)
+    for fact, key in (
+        ("regional_node_stations", "staging.nodes"),
+        ("compressive_nodes", "staging.nodes.compressive"),
+    ):
+        out[key] = f.columns[fact].mask.where(f.null(fact))
+    return out
+
+
+def _result_columns(f: Facts) -> dict[str, pl.Expr]:
+    """Scores, staging and intent (ALBI rounded for display as the assessment rounds it)."""
+    kb, v = f.kb, f.value
+    decimals = kb.scores.albi.display_decimals
+    albi = rounded(f.df.select(v("albi_score")).to_series(), decimals, python_round)
+    albi_m = rounded(f.df.select(v("albi_score_measured")).to_series(), decimals, python_round)
+    f.df = f.df.with_columns(albi.alias("#albi_display"), albi_m.alias("#albi_m_display"))
+    confounded = v("liver_function_confounded").fill_null(False)
+    cols: dict[str, pl.Expr] = {
+        "row": pl.col("#row"),
+        "case_id": pl.col("id"),
+        "profile": pl.col("#profile"),
+        "scores.child_pugh.points": v("child_pugh_points"),
+        "scores.child_pugh.class": v("child_pugh_class"),
+        "scores.albi.score": pl.col("#albi_display"),
+        "scores.albi.grade": v("albi_grade"),
+        "scores.albi.malbi_grade": v("malbi_grade"),
+        "scores.meld.meld": v("meld"),
+        "scores.meld.meld_na": v("meld_na"),
+        "scores.meld.meld_3_0": v("meld_3_0"),
+        "scores.creatinine_clearance_ml_min": v("creatinine_clearance_ml_min"),
+        "scores.confounded": confounded,
+        "scores.confounded.child_pugh_points": pl.when(confounded).then(
+            v("child_pugh_points_measured")
+        ),
+        "scores.confounded.child_pugh_class": pl.when(confounded).then(
+            v("child_pugh_class_measured")
+        ),
+        "scores.confounded.albi_score": pl.when(confounded).then(pl.col("#albi_m_display")),
+        "staging.tnm.t": v("tnm_t"),
+        "staging.tnm.n": v("tnm_n"),
+        "staging.tnm.m": v("tnm_m"),
+        "staging.tnm.stage": v("tnm_stage"),
+        "staging.bclc": v("bclc_stage"),
+        "staging.nodes.regional": pl.when(pl.col("lymph_nodes").is_not_null()).then(
+            pl.col("#n.list.regional").list.join(SEP)
+        ),
+        "staging.nodes.distant": pl.when(pl.col("lymph_nodes").is_not_null()).then(
+            pl.col("#n.list.distant").list.join(SEP)
+        ),
+        "staging.nodes.extra_abdominal": v("extra_abdominal_nodes"),
+        "staging.nodes.compressive": v("compressive_nodes"),
+        "staging.nodes.total_count": v("node_total"),
+        "staging.nodes.largest_short_axis_mm": v("largest_node_mm"),
+        "staging.nodes.indeterminate": pl.col("#n.list.indeterminate").list.join(SEP),
+        "plan.intent": v("plan_intent"),
+    }
+    return cols
+
+
+def build(
+    f: Facts,
+    staging: dict[str, CompiledClassification],
+    plan: PlanColumns,
+    *,
+    prognosis: bool = False,
+) -> pl.DataFrame:
+    """The output frame (see the module docstring and ``docs/cohort.md``)."""
+    cols = _result_columns(f)
+    found = decisions(f, staging, plan)
+    stored_blocks = f.store({}, {f"#d.{k}": m for k, m in found.items()})
+    blocks = {k: stored_blocks[f"#d.{k}"] for k in found}
+    union_mask = Mask()
+    for mask in blocks.values():
+        union_mask = union_mask | mask
+    masks: dict[str, Mask] = {f"missing.{k}": m for k, m in blocks.items()}
+    masks["missing_fields"] = union_mask
+    for oid, oc in plan.options.items():
+        cols[f"status.{oid}"] = oc.status
+        cols[f"could_be.{oid}"] = oc.could_be
+        cols[f"declined.{oid}"] = oc.declined
+        masks[f"reasons.{oid}"] = oc.reasons
+    cols["plan.supportive"] = _hits(plan.supportive)
+    cols["plan.referrals"] = _hits(plan.referrals)
+    stored: dict[str, Mask] = {}
+    for key, mask in masks.items():
+        words = {}
+        for w in mask.used_words():
+            cols[f"#{key}#{w}"] = mask.word(w)
+            words[w] = pl.col(f"#{key}#{w}")
+        stored[key] = Mask(exprs=words)
+    out = f.df.lazy().select(**cols).collect()
+    fields = fields_text(f.bits)
+    todo: dict[str, tuple[Mask, int, Text]] = {}
+    for key, mask in stored.items():
+        if key.startswith("reasons."):
+            bits = plan.options[key.removeprefix("reasons.")].reason_bits
+            todo[key] = (mask, bits.words, ids_text(bits))
+        else:
+            todo[key] = (mask, f.bits.words, fields)
+    text = decode_all(out, todo)
+    out = out.select(pl.exclude(r"^#.*$")).hstack(text)
+    order = [c for c in cols if not c.startswith("#")]
+    out = out.select(order + [k for k in text.columns if k not in order])
+    if prognosis:
+        from hepatoboard.cohort.prognosis import medians
+
+        out = out.with_columns(**medians(f, out))
+    return out
+
+
+def _hits(entries: Sequence[tuple[str, Compiled]]) -> pl.Expr:
+    """The ids whose rule is true, in order, without repeats, ``;``-separated."""
+    parts = []
+    seen: set[str] = set()
+    for name, c in entries:
+        value = c.value.fill_null(False)
+        if name in seen:
+            earlier = [cc.value.fill_null(False) for n, cc in entries if n == name]
+            value = pl.any_horizontal(earlier)
+        parts.append((name, value))
+        seen.add(name)
+    unique = dict(parts)
+    return pl.concat_str(
+        [pl.when(hit).then(pl.lit(name)) for name, hit in unique.items()],
+        separator=SEP,
+        ignore_nulls=True,
+    ).fill_null("")

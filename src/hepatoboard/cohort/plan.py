@@ -1,0 +1,369 @@
+"""The plan over a cohort: every option's status, reasons and missing fields, the intent,
+supportive measures and referrals, from the knowledge base's rules compiled to Polars.
+
+The status algorithm is :func:`hepatoboard.planning.decide.decide`, step by step, over whole
+columns (its docstring is the specification; ``ENDORSEMENT`` and ``ACTIVE`` are imported from
+the planner, not restated). Reasons are ids rather than sentences (``docs/cohort.md``):
+
+``contraindicated:<i>``, ``requirement_not_met:<i>``, ``not_indicated``, ``cannot_exclude:<i>``,
+``cannot_confirm:<i>``, ``to_do_before_deciding:<i>``, ``cannot_decide:<i>``,
+``status_rule:<i>``, ``could_be_higher``, ``caution:<i>``, ``to_clarify:<i>``,
+``consider_until_caution_excluded``, ``declined`` -- ``<i>`` is the index of the rule in
+``kb.option_rules(option, kind)``; they come in the order of the per-case reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from hepatoboard.cohort.frame import WORD, Facts, NewFact, vocabulary
+from hepatoboard.criteria.polars import (
+    Compiled,
+    CompiledClassification,
+    FieldBits,
+    Mask,
+    classify,
+    union,
+)
+from hepatoboard.knowledge.schema import Option
+from hepatoboard.planning.plan import TRACE_STATUSES
+from hepatoboard.planning.result import ACTIVE, ENDORSEMENT
+
+RECOMMENDED = max(ENDORSEMENT, key=lambda s: ENDORSEMENT[s])
+
+
+@dataclass
+class OptionColumns:
+    """One option's results over the cohort."""
+
+    status: pl.Expr
+    reasons: Mask  # over :attr:`reason_bits`
+    reason_bits: FieldBits
+    missing: Mask
+    could_be: pl.Expr
+    declined: pl.Expr
+
+
+@dataclass
+class PlanColumns:
+    intent: CompiledClassification
+    options: dict[str, OptionColumns]
+    supportive: list[tuple[str, Compiled]]
+    referrals: list[tuple[str, Compiled]]
+    blocks: dict[str, Mask] = field(default_factory=dict)  # decision -> missing (plan part)
+
+
+def _t(c: Compiled) -> pl.Expr:
+    return c.value.fill_null(False)
+
+
+def _f(c: Compiled) -> pl.Expr:
+    return (~c.value).fill_null(False)
+
+
+def _n(c: Compiled) -> pl.Expr:
+    return c.value.is_null() if c.nullable else pl.lit(False)
+
+
+def _any(exprs: list[pl.Expr]) -> pl.Expr:
+    return pl.any_horizontal(exprs) if exprs else pl.lit(False)
+
+
+class _Rules:
+    """The compiled rules of every option, each stored once as a truth column."""
+
+    def __init__(self, f: Facts) -> None:
+        self.f = f
+        self._cache: dict[tuple[int, str | None], Compiled] = {}
+        self._pending: dict[str, NewFact] = {}
+        self._keys: dict[tuple[int, str | None], str] = {}
+
+    def rule(self, o: Option, when: Any) -> tuple[int, str | None]:
+        from hepatoboard.criteria.polars import _uses_bindings
+
+        binding = o.id if _uses_bindings(when, self.f.kb.condition_exprs) else None
+        key = (id(when), binding)
+        if key not in self._keys:
+            c = self.f.compiler()(when, {"self": o.id} if binding else None)
+            name = f"#r{len(self._keys)}"
+            self._keys[key] = name
+            self._pending[name] = NewFact(c.value, c.mask, c.nullable)
+        return key
+
+    def store(self) -> None:
+        self.f.add(self._pending)
+        self._pending = {}
+
+    def __getitem__(self, key: tuple[int, str | None]) -> Compiled:
+        col = self.f.columns[self._keys[key]]
+        return Compiled(col.value, col.mask, col.nullable)
+
+
+def plan(f: Facts, profile: str) -> PlanColumns:
+    """The plan for every row of ``f`` (which holds the staging facts) under ``profile``."""
+    kb = f.kb
+    comp = f.compiler()
+    intent = classify(kb.plan.intent, [comp(r.when) for r in kb.plan.intent])
+    f.add({"plan_intent": NewFact(intent.value, intent.mask)})
+    intent = CompiledClassification(
+        f.value("plan_intent"), intent.rule, f.columns["plan_intent"].mask
+    )
+    active = kb.profile_sources(profile)
+    rules = _Rules(f)
+    keys: dict[str, dict[str, list[Any]]] = {
+        o.id: _keys(o, rules, active, kb) for o in kb.options.values()
+    }
+    rules.store()
+    options = _decide_all(f, keys, rules)
+    out = PlanColumns(intent, options, [], [])
+    out.blocks["plan.intent"] = intent.mask.where(intent.value.is_null())
+    for oid, oc in options.items():
+        out.blocks[oid] = oc.missing
+    _plan_facts(f, options)
+    for m in kb.supportive:
+        c = comp(m.when)
+        out.supportive.append((m.id, c))
+        out.blocks[f"supportive.{m.id}"] = c.mask.where(_n(c))
+    items = vocabulary(kb, "plan_supportive_measures")
+    measures = pl.lit(0, WORD)
+    for mid, c in out.supportive:
+        measures = measures | pl.when(_t(c)).then(pl.lit(1 << items.index(mid), WORD)).otherwise(
+            pl.lit(0, WORD)
+        )
+    f.add({"plan_supportive_measures": NewFact(measures, nullable=False, items=items)})
+    for r in kb.referrals:
+        c = comp(r.when)
+        out.referrals.append((r.department, c))
+        key = f"referral.{r.department}"
+        out.blocks[key] = (out.blocks.get(key) or Mask()) | c.mask.where(_n(c))
+    return out
+
+
+KINDS = ("contraindications", "requirements", "prerequisites", "status_rules", "cautions")
+
+
+def _keys(o: Option, rules: _Rules, active: set[str], kb: Any) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for kind in KINDS:
+        entries = []
+        for i, r in enumerate(kb.option_rules(o, kind)):
+            if kind == "status_rules" and not set(r.source) & active:
+                continue
+            entries.append((i, r, rules.rule(o, r.when)))
+        out[kind] = entries
+    return out
+
+
+def _decide_all(
+    f: Facts, keys: dict[str, dict[str, list[Any]]], rules: _Rules
+) -> dict[str, OptionColumns]:
+    """Every option decided; the steps of the algorithm are stored as columns once (each is
+    read by many of the option's reasons and missing fields)."""
+    steps: dict[str, pl.Expr] = {}
+    for oid, k in keys.items():
+        for name, e in _steps(k, rules).items():
+            steps[f"#o.{oid}.{name}"] = e
+    f.store(steps, {})
+    out: dict[str, OptionColumns] = {}
+    for o in f.kb.options.values():
+        step = {n.split(".")[-1]: pl.col(n) for n in steps if n.startswith(f"#o.{o.id}.")}
+        out[o.id] = _decide(o, keys[o.id], rules, f, step)
+    values = {}
+    masks: dict[str, Mask] = {}
+    for oid, oc in out.items():
+        values[f"#o.{oid}.status"] = oc.status
+        values[f"#o.{oid}.could_be"] = oc.could_be
+        values[f"#o.{oid}.declined"] = oc.declined
+        masks[f"#o.{oid}.missing"] = oc.missing
+        masks[f"#o.{oid}.reasons"] = oc.reasons
+    stored = f.store(values, masks)
+    # the rules and the steps are read no more: free their memory before the output is built
+    spent = [c for c in f.df.columns if re.match(r"#r\d", c) or c.split(".")[-1] in _STEP_NAMES]
+    f.df = f.df.drop(spent)
+    for oid, oc in out.items():
+        oc.status = pl.col(f"#o.{oid}.status")
+        oc.could_be = pl.col(f"#o.{oid}.could_be")
+        oc.declined = pl.col(f"#o.{oid}.declined")
+        oc.missing = stored[f"#o.{oid}.missing"]
+        oc.reasons = stored[f"#o.{oid}.reasons"]
+    return out
+
+
+_STEP_NAMES = {
+    "hard",
+    "ni",
+    "gate",
+    "nt",
+    "ch",
+    "rec_true",
+    "higher",
+    "cau_any",
+    "until",
+    "best_possible_rec",
+    "best_pending_rec",
+}
+
+
+def _steps(keys: dict[str, list[Any]], rules: _Rules) -> dict[str, pl.Expr]:
+    """The decision steps of one option (each a Boolean column)."""
+    ci = [rules[k] for _, _, k in keys["contraindications"]]
+    req = [rules[k] for _, _, k in keys["requirements"]]
+    pre = [rules[k] for _, _, k in keys["prerequisites"]]
+    sr = [(r.status, rules[k]) for _, r, k in keys["status_rules"]]
+    cau = [rules[k] for _, _, k in keys["cautions"]]
+    rec = [c for s, c in sr if s == RECOMMENDED]
+    hard = _any([_t(c) for c in ci] + [_f(c) for c in req])
+    any_possible = _any([~_f(c) for _, c in sr])
+    gate = _any([_n(c) for c in ci] + [_n(c) for c in req] + [~_t(c) for c in pre])
+    any_true = _any([_t(c) for _, c in sr])
+    rec_true = _any([_t(c) for c in rec])
+    cau_true = _any([_t(c) for c in cau])
+    cau_null = _any([_n(c) for c in cau])
+    p_ch = ~hard & any_possible & ~gate & any_true
+    return {
+        "hard": hard,
+        "ni": ~hard & ~any_possible,
+        "gate": ~hard & any_possible & gate,
+        "nt": ~hard & any_possible & ~gate & ~any_true,
+        "ch": p_ch,
+        "rec_true": rec_true,
+        "higher": p_ch & ~rec_true & _any([_n(c) for c in rec]),
+        "cau_any": cau_true | cau_null,
+        "until": p_ch & rec_true & ~cau_true & cau_null,
+        "best_possible_rec": _any([~_f(c) for c in rec]),
+        "best_pending_rec": _any([_n(c) for c in rec]),
+    }
+
+
+def _decide(
+    o: Option, keys: dict[str, list[Any]], rules: _Rules, f: Facts, step: dict[str, pl.Expr]
+) -> OptionColumns:
+    """:func:`hepatoboard.planning.decide.decide` over columns (see the module docstring)."""
+    ci = [(i, rules[k]) for i, _, k in keys["contraindications"]]
+    req = [(i, rules[k]) for i, _, k in keys["requirements"]]
+    pre = [(i, rules[k]) for i, _, k in keys["prerequisites"]]
+    sr = [(i, r.status, rules[k]) for i, r, k in keys["status_rules"]]
+    cau = [(i, rules[k]) for i, _, k in keys["cautions"]]
+    rec = [c for _, s, c in sr if s == RECOMMENDED]
+    p_hard, p_ni, p_gate, p_nt, p_ch = (step[k] for k in ("hard", "ni", "gate", "nt", "ch"))
+    rec_true, higher, until = step["rec_true"], step["higher"], step["until"]
+
+    chosen: Any = pl
+    for level in sorted({ENDORSEMENT[s] for _, s, _ in sr}, reverse=True):
+        for i, s, c in sr:
+            if ENDORSEMENT[s] == level:
+                chosen = chosen.when(_t(c)).then(pl.lit(i))
+    chosen_rule = chosen.otherwise(None) if sr else pl.lit(None)
+    chosen_status = pl.when(rec_true).then(pl.lit(RECOMMENDED)).otherwise(pl.lit("consider"))
+    status = (
+        pl.when(p_hard | p_ni)
+        .then(pl.lit("not_eligible"))
+        .when(p_gate | p_nt)
+        .then(pl.lit("undetermined"))
+        .when(rec_true & step["cau_any"])
+        .then(pl.lit("consider"))
+        .otherwise(chosen_status)
+    )
+    missing = union(
+        [
+            *(c.mask.where(p_gate & _n(c)) for _, c in ci),
+            *(c.mask.where(p_gate & _n(c)) for _, c in req),
+            *(c.mask.where(p_gate & _n(c)) for _, c in pre),
+            *(c.mask.where(p_nt & _n(c)) for _, _, c in sr),
+            *(c.mask.where(higher & _n(c)) for c in rec),
+            *(c.mask.where(until & _n(c)) for _, c in cau),
+        ]
+    )
+    best_possible = pl.when(step["best_possible_rec"]).then(pl.lit(RECOMMENDED))
+    best_pending = pl.when(step["best_pending_rec"]).then(pl.lit(RECOMMENDED))
+    could_be = (
+        pl.when(p_gate)
+        .then(best_possible.otherwise(pl.lit("consider")))
+        .when(p_nt)
+        .then(best_pending.otherwise(pl.lit("consider")))
+        .when(higher | until)
+        .then(pl.lit(RECOMMENDED))
+        .otherwise(pl.lit(None, pl.String))
+    )
+    declined_set = f.columns["declined"]
+    declined = declined_set.member(o.id) | declined_set.member(o.modality)
+    bits = FieldBits()
+    conds: list[tuple[str, pl.Expr]] = [
+        *((f"contraindicated:{i}", p_hard & _t(c)) for i, c in ci),
+        *((f"requirement_not_met:{i}", p_hard & _f(c)) for i, c in req),
+        ("not_indicated", p_ni),
+        *((f"cannot_exclude:{i}", p_gate & _n(c)) for i, c in ci),
+        *((f"cannot_confirm:{i}", p_gate & _n(c)) for i, c in req),
+        *((f"to_do_before_deciding:{i}", p_gate & ~_t(c)) for i, c in pre),
+        *((f"cannot_decide:{i}", p_nt & _n(c)) for i, _, c in sr),
+        *((f"status_rule:{i}", p_ch & (chosen_rule == i)) for i, _, _ in sr),
+        ("could_be_higher", higher),
+        *((f"caution:{i}", p_ch & _t(c)) for i, c in cau),
+        *((f"to_clarify:{i}", p_ch & _n(c)) for i, c in cau),
+        ("consider_until_caution_excluded", until),
+        ("declined", declined),
+    ]
+    reasons = union(bits.mask([name]).where(cond) for name, cond in conds)
+    return OptionColumns(status, reasons, bits, missing, could_be, declined)
+
+
+def _plan_facts(f: Facts, options: dict[str, OptionColumns]) -> None:
+    """``plan_*`` facts (for the referral rules), as bit sets."""
+    kb = f.kb
+    ids = vocabulary(kb, "plan_active_options")
+    modalities = vocabulary(kb, "plan_active_modalities")
+
+    def bitset(statuses: tuple[str, ...], modality: bool = False) -> pl.Expr:
+        out = pl.lit(0, WORD)
+        for oid in options:
+            bit = 1 << (modalities.index(kb.options[oid].modality) if modality else ids.index(oid))
+            hit = options[oid].status.is_in(list(statuses))
+            out = out | pl.when(hit).then(pl.lit(bit, WORD)).otherwise(pl.lit(0, WORD))
+        return out
+
+    f.add(
+        {
+            "plan_active_options": NewFact(bitset(ACTIVE), nullable=False, items=ids),
+            "plan_open_options": NewFact(bitset(TRACE_STATUSES), nullable=False, items=ids),
+            "plan_recommended_options": NewFact(bitset((RECOMMENDED,)), nullable=False, items=ids),
+            "plan_active_modalities": NewFact(
+                bitset(ACTIVE, modality=True), nullable=False, items=modalities
+            ),
+        }
+    )
+
+
+REASON_PREFIX = {
+    "contraindicated": ("contraindications", "contraindicated: "),
+    "requirement_not_met": ("requirements", "requirement not met: "),
+    "cannot_exclude": ("contraindications", "cannot exclude: "),
+    "cannot_confirm": ("requirements", "cannot confirm: "),
+    "to_do_before_deciding": ("prerequisites", "to do before deciding: "),
+    "cannot_decide": ("status_rules", "cannot decide whether it is indicated: "),
+    "status_rule": ("status_rules", ""),
+    "caution": ("cautions", "caution: "),
+    "to_clarify": ("cautions", "to clarify before starting: "),
+}
+REASON_WORDS = {
+    "could_be_higher": "could be recommended once known: <the missing fields>",
+    "consider_until_caution_excluded": "consider (not recommended) until a possible caution is "
+    "excluded: could be recommended once known: <the missing fields>",
+    "declined": "the patient has declined this option",
+}
+
+
+def reason_text(kb: Any, option_id: str, reason_id: str) -> str:
+    """The words of a reason id (the planner's reason, without the labels of the conditions
+    that held; ``<the missing fields>`` stands for the option's missing fields)."""
+    o = kb.options[option_id]
+    if reason_id == "not_indicated":
+        return str(o.not_indicated_reason)
+    if reason_id in REASON_WORDS:
+        return REASON_WORDS[reason_id]
+    kind, _, index = reason_id.partition(":")
+    attr, prefix = REASON_PREFIX[kind]
+    return prefix + kb.option_rules(o, attr)[int(index)].reason

@@ -1,0 +1,141 @@
+"""Prognosis over a cohort: the prognosis model once per distinct prognostic profile.
+
+The model is called through its public interface only,
+``hepatoboard.prognosis.predict(facts, scenarios)``, with the scenarios the per-case pipeline
+gives it (best supportive care and every systemic option recommended or considered). Which facts
+make a profile is found by the model itself: each call reads the facts it needs through a
+recording view; a later row whose scenarios and values agree on exactly those facts follows the
+same path through the (deterministic) model and gets the same result, so the model runs once
+per distinct profile and the results are joined back to the rows.
+
+A row's facts are given as the per-case pipeline gives them, with two differences the model
+does not see today: a list fact lists its items in vocabulary order without repeats, and the
+missing fields of an unknown fact are sorted. Medians equal the per-case medians (the test
+allows 1e-9 months, ``docs/cohort.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
+
+import polars as pl
+
+from hepatoboard.cohort.frame import Facts
+from hepatoboard.criteria.evaluate import FactValue
+from hepatoboard.planning.result import ACTIVE
+
+BSC = "best_supportive_care"
+
+
+class _Columns:
+    """Fact values of every row, extracted on first use."""
+
+    def __init__(self, f: Facts) -> None:
+        self.f = f
+        self._cache: dict[str, list[FactValue]] = {}
+
+    def get(self, name: str) -> list[FactValue]:
+        if name not in self._cache:
+            self._cache[name] = self._extract(name)
+        return self._cache[name]
+
+    def _extract(self, name: str) -> list[FactValue]:
+        col = self.f.columns[name]
+        words = col.mask.used_words()
+        frame = self.f.df.select(
+            col.value.alias("v"), *(col.mask.word(w).alias(f"w{w}") for w in words)
+        )
+        out = []
+        for row in frame.iter_rows():
+            value = row[0]
+            if value is not None and col.items is not None:
+                value = [item for i, item in enumerate(col.items) if value >> i & 1]
+            missing: tuple[str, ...] = ()
+            if value is None:
+                full = [0] * self.f.bits.words
+                for w, v in zip(words, row[1:], strict=True):
+                    full[w] = v
+                missing = tuple(self.f.bits.decode(full))
+            out.append(FactValue(value, missing))
+        return out
+
+
+class _RowFacts(Mapping[str, FactValue]):
+    """One row's facts, read on demand; records which names the model read."""
+
+    def __init__(self, columns: _Columns, row: int, names: tuple[str, ...]) -> None:
+        self.columns, self.row, self.names = columns, row, names
+        self.read: set[str] = set()
+        self.iterated = False
+
+    def __getitem__(self, name: str) -> FactValue:
+        if name not in self.names:
+            raise KeyError(name)
+        self.read.add(name)
+        return self.columns.get(name)[self.row]
+
+    def __iter__(self) -> Iterator[str]:
+        self.iterated = True
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _key(v: FactValue) -> tuple[Any, ...]:
+    value = tuple(v.value) if isinstance(v.value, list) else v.value
+    return (value, v.missing)
+
+
+def scenarios(f: Facts, out: pl.DataFrame) -> list[tuple[str, ...]]:
+    """Per row: the scenarios the per-case pipeline asks the model for."""
+    systemic = [oid for oid, o in f.kb.options.items() if o.systemic]
+    statuses = out.select(f"status.{oid}" for oid in systemic).rows()
+    return [
+        (BSC, *(oid for oid, s in zip(systemic, row, strict=True) if s in ACTIVE))
+        for row in statuses
+    ]
+
+
+def medians(f: Facts, out: pl.DataFrame) -> dict[str, pl.Series]:
+    """``prognosis.<scenario>.median_months`` columns (null where a scenario was not asked
+    for, or the model gives no estimate)."""
+    from hepatoboard.prognosis import predict
+
+    columns = _Columns(f)
+    names = tuple(n for n in f.columns if not n.startswith("#"))
+    memo: dict[tuple[str, ...], dict[frozenset[str], dict[tuple[Any, ...], dict[str, float]]]]
+    memo = {}
+    per_row: list[dict[str, float]] = []
+    for i, scen in enumerate(scenarios(f, out)):
+        paths = memo.setdefault(scen, {})
+        hit = None
+        for read, table in paths.items():
+            key = tuple(_key(columns.get(n)[i]) for n in sorted(read))
+            hit = table.get(key)
+            if hit is not None:
+                break
+        if hit is None:
+            rec = _RowFacts(columns, i, names)
+            hit = _medians(predict(cast(Any, rec), list(scen)))
+            if not rec.iterated:
+                key = tuple(_key(columns.get(n)[i]) for n in sorted(rec.read))
+                paths.setdefault(frozenset(rec.read), {})[key] = hit
+        per_row.append(hit)
+    ids = [BSC, *(oid for oid, o in f.kb.options.items() if o.systemic)]
+    return {
+        f"prognosis.{sid}.median_months": pl.Series([r.get(sid) for r in per_row], dtype=pl.Float64)
+        for sid in ids
+    }
+
+
+def _medians(result: Any) -> dict[str, float]:
+    """Scenario id -> median months, from the model's result (a mapping or a model)."""
+    data = result.model_dump() if hasattr(result, "model_dump") else result
+    out = {}
+    for sc in data.get("scenarios", []):
+        sc = sc.model_dump() if hasattr(sc, "model_dump") else sc
+        if sc.get("median_months") is not None:
+            out[str(sc["id"])] = float(sc["median_months"])
+    return out
