@@ -152,3 +152,20 @@ def test_prior_procedures_with_dates_are_accepted_in_case_format_1_1():
     a = run(doc)
     assert a.staging.bclc.stage == "A"
     assert a.knowledge_base.version == default_knowledge().version
+
+
+def test_no_survival_figures_outside_the_model_population():
+    """The prognosis anchors are nodal / BCLC C-D cohorts: early HCC without spread gets no
+    figures (they would grossly understate its survival), and the warning says why."""
+    from hepatoboard.intake import parse_case
+    from hepatoboard.pipeline import assess
+
+    from conftest import AS_OF
+
+    early = assess(parse_case(EARLY, as_of=AS_OF), as_of=AS_OF)
+    assert early.prognosis is not None and early.prognosis.scenarios == []
+    assert "outside those populations" in early.prognosis.warnings[0]
+    nodes = [{"station": "hepatic_pedicle", "count": 1, "short_axis_mm": 18, "evidence": "biopsy"}]
+    nodal = assess(parse_case(make(EARLY, lymph_nodes=nodes), as_of=AS_OF), as_of=AS_OF)
+    assert nodal.prognosis is not None
+    assert "best_supportive_care" in [s.id for s in nodal.prognosis.scenarios]

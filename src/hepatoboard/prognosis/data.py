@@ -483,8 +483,16 @@ class Settings(_M):
         return value
 
 
+class Population(_M):
+    """Who the model is for: a named condition and the warning given when it is false."""
+
+    condition: str
+    outside: str
+
+
 class PrognosisData(_M):
     settings: Settings
+    population: Population
     conditions: dict[str, Condition]
     caps: list[Cap]
     hazard_ratios: dict[str, HazardRatio]
@@ -563,6 +571,8 @@ def _share_keys(spec: ShareSpec) -> Iterable[str]:
 
 
 def _reference_problems(d: PrognosisData) -> Iterable[str]:
+    if d.population.condition not in d.conditions:
+        yield f"population: unknown condition '{d.population.condition}'"
     for name, dom in d.domains.items():
         for mname, marker in dom.markers.items():
             for lv in marker.levels:

@@ -923,6 +923,8 @@ def predict(
     """
     data = data or load()
     ctx = _Context(data, facts)
+    if ctx.condition(data.population.condition) is False:
+        return Prognosis(scenarios=[], method=method_text(data), warnings=[data.population.outside])
     warnings: list[str] = []
     skipped: list[str] = []
     wanted: list[str] = []

@@ -206,10 +206,12 @@ def palliative(case: ReportCase) -> dict[str, Any] | None:
 
 def expect(case: ReportCase) -> dict[str, Any]:
     """What to expect: survival stated once, the responder message, the caveat."""
+    sentences = survival.expected(case)
+    figures = sentences != [case._(survival.NO_FIGURES)]
     return {
-        "sentences": survival.expected(case),
+        "sentences": sentences,
         "responder": survival.responder(case),
-        "caveat": [case._(c) for c in survival.CAVEAT],
+        "caveat": [case._(c) for c in survival.CAVEAT] if figures else [],
     }
 
 
