@@ -58,7 +58,7 @@ def test_labels_explain_only_true_paths():
     expr = Expr.model_validate(
         {"any": [{"fact": "a", "label": "A holds"}, {"fact": "b", "label": "B holds"}]}
     )
-    assert Evaluator(facts)(expr).labels == ["A holds"]
+    assert Evaluator(facts)(expr).labels == ("A holds",)
 
 
 def test_expression_must_have_one_kind():

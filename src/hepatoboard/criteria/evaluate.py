@@ -14,8 +14,8 @@ explain why). Ordered rule tables are evaluated by :func:`classify`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
 from typing import Any
 
 from hepatoboard.criteria.expr import Expr, Rule
@@ -36,13 +36,17 @@ class FactValue:
         return self.value is not None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
-    """Result of evaluating an expression."""
+    """Result of evaluating an expression (immutable: known leaves share two instances)."""
 
     value: Truth
-    missing: set[str] = field(default_factory=set)  # case fields whose absence made it unknown
-    labels: list[str] = field(default_factory=list)  # labels of conditions that held
+    missing: Set[str] = frozenset()  # case fields whose absence made it unknown
+    labels: tuple[str, ...] = ()  # labels of conditions that held
+
+
+_TRUE = Outcome(True)
+_FALSE = Outcome(False)
 
 
 def compare(op: str | None, value: Any, operand: Any) -> bool:
@@ -89,8 +93,8 @@ class Evaluator:
 
     def __call__(self, expr: Expr) -> Outcome:
         out = self._eval(expr)
-        if out.value is not True:
-            out.labels = []
+        if out.value is not True and out.labels:
+            return Outcome(out.value, out.missing)
         return out
 
     def truth(self, expr: Expr) -> Truth:
@@ -110,9 +114,9 @@ class Evaluator:
             assert e.not_ is not None
             inner = self._eval(e.not_)
             value = None if inner.value is None else not inner.value
-            out = Outcome(value, inner.missing if value is None else set())
+            out = Outcome(value, inner.missing) if value is None else (_TRUE if value else _FALSE)
         if out.value is True and e.label:
-            out.labels = [*out.labels, e.label]
+            return Outcome(True, out.missing, (*out.labels, e.label))
         return out
 
     def _leaf(self, e: Expr) -> Outcome:
@@ -120,24 +124,27 @@ class Evaluator:
         op, operand = e.leaf
         fv = self.facts[e.fact]
         if fv.value is None:
-            return Outcome(None, set(fv.missing) or {f"fact:{e.fact}"})
+            return Outcome(None, frozenset(fv.missing or (f"fact:{e.fact}",)))
         if isinstance(operand, str) and operand.startswith("$"):
             operand = self.bindings[operand[1:]]
-        return Outcome(compare(op, fv.value, operand))
+        return _TRUE if compare(op, fv.value, operand) else _FALSE
 
     def _combine(self, children: Sequence[Expr], *, conjunction: bool) -> Outcome:
         decisive = not conjunction  # False decides an `all`, True decides an `any`
         results = [self._eval(c) for c in children]
         hits = [r for r in results if r.value is decisive]
         if hits:
-            return Outcome(decisive, set(), [lab for r in hits for lab in r.labels])
+            labels = tuple(lab for r in hits for lab in r.labels)
+            return Outcome(decisive, frozenset(), labels) if labels else _bool(decisive)
         unknown = [r for r in results if r.value is None]
         if unknown:
-            missing: set[str] = set()
-            for r in unknown:
-                missing |= r.missing
-            return Outcome(None, missing)
-        return Outcome(not decisive, set(), [lab for r in results for lab in r.labels])
+            return Outcome(None, frozenset().union(*(r.missing for r in unknown)))
+        labels = tuple(lab for r in results for lab in r.labels)
+        return Outcome(not decisive, frozenset(), labels) if labels else _bool(not decisive)
+
+
+def _bool(value: bool) -> Outcome:
+    return _TRUE if value else _FALSE
 
 
 @dataclass
@@ -164,11 +171,11 @@ def classify(rules: Sequence[Rule], evaluate: Evaluator) -> Classification:
         elif out.value:
             if blocked:
                 return Classification(None, [], missing)
-            reasons = ([rule.reason] if rule.reason else []) + out.labels
+            reasons = ([rule.reason] if rule.reason else []) + list(out.labels)
             return Classification(rule.value, reasons, set())
     return Classification(None, [], missing)
 
 
-def case_fields(missing: set[str] | Sequence[str]) -> list[str]:
+def case_fields(missing: Set[str] | Sequence[str]) -> list[str]:
     """The case field paths among ``missing`` (drops internal ``fact:`` markers), sorted."""
     return sorted(f for f in missing if not f.startswith("fact:"))

@@ -8,6 +8,8 @@ plan (``plan_active_options``: e.g. radiation oncology when nodal radiotherapy i
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 from hepatoboard.criteria.evaluate import Evaluator, FactValue, case_fields, classify
 from hepatoboard.knowledge.base import KnowledgeBase
 from hepatoboard.planning.decide import decide, notes
@@ -29,7 +31,7 @@ class _Blocks:
     def __init__(self) -> None:
         self.by_field: dict[str, list[str]] = {}
 
-    def add(self, fields: set[str] | list[str], what: str) -> None:
+    def add(self, fields: Set[str] | list[str], what: str) -> None:
         for f in case_fields(fields):
             lst = self.by_field.setdefault(f, [])
             if what not in lst:
@@ -62,7 +64,7 @@ def plan(facts: dict[str, FactValue], kb: KnowledgeBase, profile: str) -> PlanRe
     for m in kb.supportive:
         out = ev(m.when)
         if out.value:
-            supportive.append(MeasureHit(m.id, out.labels))
+            supportive.append(MeasureHit(m.id, list(out.labels)))
         elif out.value is None:
             blocks.add(out.missing, f"supportive.{m.id}")
     facts["plan_supportive_measures"] = FactValue([m.id for m in supportive])
@@ -70,7 +72,7 @@ def plan(facts: dict[str, FactValue], kb: KnowledgeBase, profile: str) -> PlanRe
     for r in kb.referrals:
         out = ev(r.when)
         if out.value and r.department not in {x.department for x in referrals}:
-            referrals.append(ReferralHit(r.department, r.reason, list(r.source), out.labels))
+            referrals.append(ReferralHit(r.department, r.reason, list(r.source), list(out.labels)))
         elif out.value is None:
             blocks.add(out.missing, f"referral.{r.department}")
     return PlanResult(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from hepatoboard.criteria.evaluate import Evaluator, classify
 from hepatoboard.criteria.expr import Rule
-from hepatoboard.knowledge.schema import PointScore
+from hepatoboard.knowledge.schema import PointItem, PointScore
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,19 @@ class PointResult:
     points: int | None
     group: str | None
     missing: set[str] = field(default_factory=set)
+
+
+_RULES: dict[int, tuple[PointItem, list[Rule]]] = {}
+
+
+def _rules(item: PointItem) -> list[Rule]:
+    """The item's rows as an ordered rule table, built once per item (the knowledge base is
+    immutable after load; the item is kept alive beside its rules so its id stays unique)."""
+    hit = _RULES.get(id(item))
+    if hit is None or hit[0] is not item:
+        hit = (item, [Rule(value=str(r.points), when=r.when) for r in item.rows])
+        _RULES[id(item)] = hit
+    return hit[1]
 
 
 def point_score(
@@ -39,8 +52,7 @@ def point_score(
             else:
                 total += prior.points
             continue
-        rules = [Rule(value=str(r.points), when=r.when) for r in item.rows]
-        got = classify(rules, ev)
+        got = classify(_rules(item), ev)
         if got.value is None:
             missing |= got.missing or {f"score item {item.name}"}
         else:
