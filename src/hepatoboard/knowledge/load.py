@@ -74,8 +74,21 @@ def fhir_codes() -> s.FhirCodes:
 
 @cache
 def default_knowledge() -> KnowledgeBase:
-    """The validated knowledge base shipped with the package (loaded once per process)."""
-    return load_knowledge({name: read_file(name) for name in FILES})
+    """The validated knowledge base shipped with the package (loaded once per process).
+
+    Validated from the YAML files once per installation, then read from the per-user cache
+    (:mod:`hepatoboard.knowledge.cache`) while the files and the code are byte for byte the
+    same."""
+    from hepatoboard.knowledge import cache as kb_cache
+
+    root = resources.files(DATA_PACKAGE)
+    key = kb_cache.cache_key((n, root.joinpath(*n.split("/")).read_bytes()) for n in FILES)
+    cached = kb_cache.read(key)
+    if isinstance(cached, KnowledgeBase):
+        return cached
+    kb = load_knowledge({name: read_file(name) for name in FILES})
+    kb_cache.write(key, kb)
+    return kb
 
 
 def load_knowledge(files: Mapping[str, Any]) -> KnowledgeBase:

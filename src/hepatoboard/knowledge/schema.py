@@ -40,7 +40,7 @@ SourceKind = Literal[
 
 
 class _KB(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Manifest(_KB):
