@@ -86,8 +86,10 @@ print(json.dumps(out))
 """
 
 
-def _env(pythonpath: str | None) -> dict[str, str]:
+def _env(pythonpath: str | None, kb_cache: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if kb_cache is not None:
+        env["HEPATOBOARD_KB_CACHE"] = kb_cache
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     else:
@@ -95,24 +97,28 @@ def _env(pythonpath: str | None) -> dict[str, str]:
     return env
 
 
-def _probe(mode: str, pythonpath: str | None, repeat: int) -> list[dict[str, float]]:
+def _probe(
+    mode: str, pythonpath: str | None, repeat: int, kb_cache: str | None = None
+) -> list[dict[str, float]]:
     args = [sys.executable, "-c", PROBE, mode, *map(str, CASES)]
-    subprocess.run(args, env=_env(pythonpath), capture_output=True, check=True, cwd=ROOT)
+    env = _env(pythonpath, kb_cache)
+    subprocess.run(args, env=env, capture_output=True, check=True, cwd=ROOT)
     runs = []
     for _ in range(repeat):
-        r = subprocess.run(
-            args, env=_env(pythonpath), capture_output=True, text=True, check=True, cwd=ROOT
-        )
+        r = subprocess.run(args, env=env, capture_output=True, text=True, check=True, cwd=ROOT)
         runs.append(json.loads(r.stdout.strip().splitlines()[-1]))
     return runs
 
 
-def _wall(cmd: list[str], pythonpath: str | None, repeat: int) -> float:
-    subprocess.run(cmd, env=_env(pythonpath), capture_output=True, check=True, cwd=ROOT)
+def _wall(
+    cmd: list[str], pythonpath: str | None, repeat: int, kb_cache: str | None = None
+) -> float:
+    env = _env(pythonpath, kb_cache)
+    subprocess.run(cmd, env=env, capture_output=True, check=True, cwd=ROOT)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run(cmd, env=_env(pythonpath), capture_output=True, check=True, cwd=ROOT)
+        subprocess.run(cmd, env=env, capture_output=True, check=True, cwd=ROOT)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -138,7 +144,9 @@ def main() -> None:
         "cold_predict": _median(_probe("cold_predict", path, rep), "ms"),
         "cold_assess": _median(cold, "ms"),
         "kb_load": _median(cold, "kb_ms"),
+        "kb_validate": _median(_probe("cold_assess", path, rep, "off"), "kb_ms"),
         "cli": _wall(cli, path, rep),
+        "cli_validate": _wall(cli, path, rep, "off"),
         "pass": _wall([sys.executable, "-c", "pass"], None, rep),
     }
     print(
@@ -156,11 +164,16 @@ def main() -> None:
             "full assessment, first call after the knowledge base is loaded (CPU)",
             f"{r['cold_assess']:.1f} ms",
         ),
-        ("knowledge-base load incl. prognosis.yaml (CPU)", f"{r['kb_load']:.0f} ms"),
+        ("knowledge-base load from the per-user cache (CPU)", f"{r['kb_load']:.0f} ms"),
+        (
+            "knowledge-base load validating every YAML file, `HEPATOBOARD_KB_CACHE=off` (CPU)",
+            f"{r['kb_validate']:.0f} ms",
+        ),
         (
             "`hepatoboard assess examples/seed-father.yaml --format json` (wall)",
             f"{1000 * r['cli']:.0f} ms",
         ),
+        ("the same with `HEPATOBOARD_KB_CACHE=off` (wall)", f"{1000 * r['cli_validate']:.0f} ms"),
         ("`python -c pass` (wall, same run)", f"{1000 * r['pass']:.0f} ms"),
     ]
     for label, value in rows:
