@@ -60,10 +60,22 @@ async def drive(url: str, token: str, path: str, total: int, concurrency: int) -
     }
 
 
-def wrk(url: str, token: str, path: str, seconds: int, connections: int, tmp: str) -> dict:
-    """Drive with wrk (C, Debian package): the load generator then takes little CPU."""
+def _distinct_template() -> str:
+    """The case as JSON with AFP and albumin as placeholders (preview_distinct.lua fills them)."""
+    doc = json.loads(json.dumps(CASE))
+    doc["labs"]["afp"]["value"] = "__AFP__"
+    doc["labs"]["albumin"]["value"] = "__ALB__"
+    return json.dumps(doc).replace('"__AFP__"', "__AFP__").replace('"__ALB__"', "__ALB__")
+
+
+def wrk(
+    url: str, token: str, path: str, seconds: int, connections: int, tmp: str, distinct: bool
+) -> dict:
+    """Drive with wrk (C, Debian package): the load generator then takes little CPU.
+    ``distinct``: every request a new patient (bench/preview_distinct.lua)."""
     case_json = Path(tmp) / "case.json"
-    case_json.write_text(json.dumps(CASE))
+    case_json.write_text(_distinct_template() if distinct else json.dumps(CASE))
+    script = "preview_distinct.lua" if distinct else "preview.lua"
     out = subprocess.run(
         [
             "wrk",
@@ -72,7 +84,7 @@ def wrk(url: str, token: str, path: str, seconds: int, connections: int, tmp: st
             f"-d{seconds}s",
             "--latency",
             "-s",
-            str(ROOT / "bench" / "preview.lua"),
+            str(ROOT / "bench" / script),
             url + path,
         ],
         capture_output=True,
@@ -110,14 +122,15 @@ def main() -> None:
             if shutil.which("wrk"):
                 rows = [
                     (
-                        f"POST /assessments:preview (wrk, {c} conn, {workers} workers)",
-                        wrk(server.url, token, "/assessments:preview", 10, c, tmp),
+                        f"POST /assessments:preview, {kind} (wrk, {c} conn, {workers} workers)",
+                        wrk(server.url, token, "/assessments:preview", 10, c, tmp, distinct),
                     )
+                    for kind, distinct in (("same patient", False), ("distinct patients", True))
                     for c in (2, 4, 8)
                 ] + [
                     (
-                        f"POST /assessments (wrk, 4 conn, {workers} workers)",
-                        wrk(server.url, token, "/assessments", 10, 4, tmp),
+                        f"POST /assessments, distinct patients (wrk, 4 conn, {workers} workers)",
+                        wrk(server.url, token, "/assessments", 10, 4, tmp, True),
                     ),
                 ]
             else:
