@@ -27,7 +27,8 @@ from hepatoboard.cohort.rows import row_to_document
 from hepatoboard.cohort.run import Options, run
 from hepatoboard.contracts.errors import CaseError
 from hepatoboard.intake import parse_case
-from hepatoboard.pipeline import assess, resolve_profile
+from hepatoboard.facts.hcc_scores import POINTS_ONLY
+from hepatoboard.pipeline import TRANSPLANT_CRITERIA, assess, resolve_profile
 
 from conftest import CASES
 
@@ -110,12 +111,37 @@ def expected_row(a) -> dict:
         "plan.supportive": _join(m.id for m in a.plan.supportive),
         "plan.referrals": _join(r.department for r in a.plan.referrals),
     }
+    for name, h in s.hcc.items():
+        out[f"scores.hcc.{name}.points"] = h.points
+        if name not in POINTS_ONLY:
+            out[f"scores.hcc.{name}.group"] = h.group
+    out["scores.tumour_burden_score"] = s.tumour_burden_score
+    for key in TRANSPLANT_CRITERIA:
+        out[f"staging.transplant_criteria.{key}"] = getattr(st.transplant_criteria, key)
+    r = a.response
+    out["response.assessable"] = r.assessable
+    for key in ("recist", "mrecist", "irecist", "afp_response"):
+        out[f"response.{key}"] = getattr(r, key)
+    for o in a.plan.options:
+        if KB.interactions_for(o.id):
+            out[f"interactions.{o.id}"] = ";".join(i.id for i in o.interactions)
+        if KB.options[o.id].dose_rules:
+            out[f"dose_rules.{o.id}"] = ";".join(_dose_ids(o))
     for o in a.plan.options:
         out[f"status.{o.id}"] = o.status
         out[f"missing.{o.id}"] = _join(o.missing)
         out[f"could_be.{o.id}"] = o.could_be
         out[f"declined.{o.id}"] = o.declined
     return out
+
+
+def _dose_ids(o) -> list[str]:
+    """The per-case dose notes of an option as the cohort's dose-rule ids."""
+    texts = {}
+    for i, dr in enumerate(KB.options[o.id].dose_rules):
+        texts[dr.text] = str(i)
+        texts[f"if {dr.if_}: {dr.text}"] = f"if:{i}"
+    return [texts[n] for n in o.dose_notes if n in texts]
 
 
 def _reasons_agree(a, row: dict) -> list[str]:
@@ -164,8 +190,10 @@ def compare(expected: list, result) -> list[str]:
             if row[key] != value:
                 bad.append(f"row {n}: {key} = {row[key]!r}, per case {value!r}")
         md = {m.field: m.blocks for m in e.missing_data}
-        if _missing_data(row) != md:
-            bad.append(f"row {n}: missing_data {_missing_data(row)} vs {md}")
+        got_md = _missing_data(row)
+        for fld in sorted(set(got_md) | set(md)):
+            if got_md.get(fld) != md.get(fld):
+                bad.append(f"row {n}: missing_data[{fld}] {got_md.get(fld)} vs {md.get(fld)}")
         bad += [f"row {n}: {x}" for x in _reasons_agree(e, row)]
     return bad
 
