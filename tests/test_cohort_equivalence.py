@@ -30,6 +30,7 @@ from hepatoboard.intake import parse_case
 from hepatoboard.facts.hcc_scores import POINTS_ONLY
 from hepatoboard.pipeline import TRANSPLANT_CRITERIA, assess, resolve_profile
 
+from casebuild import EARLY, make
 from conftest import CASES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -228,7 +229,7 @@ def test_5000_flat_rows_through_csv_agree_with_per_case_assessment(tmp_path):
 
 
 def test_1000_case_documents_agree_with_per_case_assessment():
-    docs = _draw(case_documents(), 1000)
+    docs = [EARLY, make(EARLY, medications=[{"class": "nsaid"}])] + _draw(case_documents(), 1000)
     expected = [per_case(d) for d in docs]
     ok = [
         (n, parse_case(d, as_of=AS_OF, kb=KB))
@@ -246,6 +247,7 @@ def test_1000_case_documents_agree_with_per_case_assessment():
 def test_prognosis_medians_agree_within_the_documented_tolerance():
     examples = sorted(EXAMPLES.glob("*.yaml")) + sorted(CASES.glob("*.yaml"))
     docs = [yaml.safe_load(p.read_text()) for p in examples] + _draw(case_documents(), 100)
+    docs += [EARLY, make(EARLY, tumor={"nodules": 3, "largest_cm": 4.0})]  # outside, BCLC A/B
     expected = [per_case(d, prognosis=True) for d in docs]
     ok = [
         (n, parse_case(d, as_of=AS_OF, kb=KB))
@@ -255,14 +257,21 @@ def test_prognosis_medians_agree_within_the_documented_tolerance():
     frame = rows.frame_from_cases([c for _, c in ok])
     result = run_cases(frame, pl.Series([n for n, _ in ok]), KB, AS_OF, prognosis=True)
     got = {r["row"]: r for r in result.output.to_dicts()}
-    compared = 0
+    compared = outsiders = 0
     for n, _ in ok:
         a = expected[n - 1]
-        for sc in a.prognosis["scenarios"]:
-            cohort = got[n][f"prognosis.{sc['id']}.median_months"]
-            assert cohort == pytest.approx(sc["median_months"], abs=1e-9), (n, sc["id"])
+        outside = KB.prognosis.population.outside in a.prognosis.warnings
+        assert got[n]["prognosis.outside_population"] is outside, n
+        outsiders += outside
+        for sc in a.prognosis.scenarios:
+            cohort = got[n][f"prognosis.{sc.id}.median_months"]
+            assert cohort == pytest.approx(sc.median_months, abs=1e-9), (n, sc.id)
             compared += 1
-    assert compared > len(ok) + 5  # best supportive care for all, active options for some
+        asked = {c.split(".")[1] for c, v in got[n].items() if c.endswith(".median_months") and v}
+        assert asked <= {sc.id for sc in a.prognosis.scenarios}, n
+    # best supportive care for those inside the population, active options for some; and
+    # early HCC without spread (KB 2026.12.4): no scenario, a warning
+    assert compared > len(ok) - outsiders + 5 and outsiders > 0
 
 
 def test_a_producer_without_a_vectorised_twin_fails_naming_it(monkeypatch):
