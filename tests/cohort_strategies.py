@@ -186,9 +186,7 @@ SECTIONS = layout.SECTIONS
 @st.composite
 def _medications(draw):
     classes = draw(st.lists(st.sampled_from(MEDICATION_CLASSES), max_size=3))
-    return [
-        {"class": c, "name": "x"} if draw(st.booleans()) else {"class": c} for c in classes
-    ]
+    return [{"class": c, "name": "x"} if draw(st.booleans()) else {"class": c} for c in classes]
 
 
 def _mm(lo: float = 0.0, hi: float = 120.0):
@@ -201,9 +199,7 @@ def _imaging(draw):
     """An imaging series: the same target lesions at every study, dates in order (now and
     then out of order or with a changed lesion, which the intake rejects)."""
     n = draw(st.sampled_from([0, 1, 2, 2, 3, 4]))
-    lesions = draw(
-        st.lists(st.sampled_from(["liver", "node", "other"]), min_size=0, max_size=3)
-    )
+    lesions = draw(st.lists(st.sampled_from(["liver", "node", "other"]), min_size=0, max_size=3))
     start = AS_OF - dt.timedelta(draw(st.integers(60, 400)))
     studies = []
     for k in range(n):
@@ -233,7 +229,10 @@ def _imaging(draw):
 def case_documents(draw):
     """A hepatoboard-case/1 or /1.1 document; any field may be absent (most are valid cases; a few
     are contradictory or have prior lines out of order, which the intake rejects)."""
-    doc = {"format": draw(st.sampled_from(FORMATS)), "id": draw(st.text("abc123", min_size=1, max_size=6))}
+    doc = {
+        "format": draw(st.sampled_from(FORMATS)),
+        "id": draw(st.text("abc123", min_size=1, max_size=6)),
+    }
     if draw(st.integers(0, 9)) == 0:
         doc["profile"] = draw(st.sampled_from(list(KB.profiles)))
     for name in SECTIONS:

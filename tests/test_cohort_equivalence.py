@@ -26,8 +26,8 @@ from hepatoboard.cohort.read import read_input
 from hepatoboard.cohort.rows import row_to_document
 from hepatoboard.cohort.run import Options, run
 from hepatoboard.contracts.errors import CaseError
-from hepatoboard.intake import parse_case
 from hepatoboard.facts.hcc_scores import POINTS_ONLY
+from hepatoboard.intake import parse_case
 from hepatoboard.pipeline import TRANSPLANT_CRITERIA, assess, resolve_profile
 
 from casebuild import EARLY, make
@@ -229,7 +229,7 @@ def test_5000_flat_rows_through_csv_agree_with_per_case_assessment(tmp_path):
 
 
 def test_1000_case_documents_agree_with_per_case_assessment():
-    docs = [EARLY, make(EARLY, medications=[{"class": "nsaid"}])] + _draw(case_documents(), 1000)
+    docs = [EARLY, make(EARLY, medications=[{"class": "nsaid"}]), *_draw(case_documents(), 1000)]
     expected = [per_case(d) for d in docs]
     ok = [
         (n, parse_case(d, as_of=AS_OF, kb=KB))

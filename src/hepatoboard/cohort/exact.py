@@ -183,9 +183,7 @@ def _encode(value: Any, items: tuple[str, ...] | None) -> Any:
     return bits
 
 
-def _scatter(
-    name: str, n: int, idx: list[int], values: list[Any], dtype: Any = None
-) -> pl.Series:
+def _scatter(name: str, n: int, idx: list[int], values: list[Any], dtype: Any = None) -> pl.Series:
     given = pl.Series(name, values, dtype=dtype, strict=False)
     if given.dtype == pl.Null:
         return pl.Series(name, [None] * n, dtype=pl.Boolean)
@@ -200,7 +198,9 @@ def python_map(
     (null where an input is null)."""
     keys = df.select(pl.struct([e.alias(f"k{i}") for i, e in enumerate(inputs)]).alias("k"))
     known = keys.select(
-        pl.all_horizontal(pl.col("k").struct.field(f"k{i}").is_not_null() for i in range(len(inputs)))
+        pl.all_horizontal(
+            pl.col("k").struct.field(f"k{i}").is_not_null() for i in range(len(inputs))
+        )
     ).to_series()
     distinct = keys.filter(known).unique()["k"].to_list()
     table = pl.DataFrame(

@@ -16,7 +16,6 @@ import polars as pl
 from hepatoboard.cohort.exact import python_round, rounded
 from hepatoboard.cohort.frame import Facts
 from hepatoboard.cohort.plan import PlanColumns
-from hepatoboard.facts.hcc_scores import GROUP_FACT
 from hepatoboard.criteria.polars import (
     Compiled,
     CompiledClassification,
@@ -24,6 +23,7 @@ from hepatoboard.criteria.polars import (
     Mask,
     classify,
 )
+from hepatoboard.facts.hcc_scores import GROUP_FACT
 
 SEP = ";"
 
@@ -133,8 +133,8 @@ def decisions(
         ("compressive_nodes", "staging.nodes.compressive"),
     ):
         out[key] = f.columns[fact].mask.where(f.null(fact))
-    for key, c in transplant_criteria(f).items():
-        out[f"staging.transplant_criteria.{key}"] = c.mask.where(_n(c))
+    for key, crit in transplant_criteria(f).items():
+        out[f"staging.transplant_criteria.{key}"] = crit.mask.where(_n(crit))
     assessable = f.value("response_assessable").fill_null(False)
     out["response"] = f.bit("imaging").where(~assessable)
     for name, got in responses(f).items():
@@ -270,7 +270,9 @@ def build(
             rules = [(str(i), c.value.fill_null(False)) for i, c in oc.dose_rules]
             unknown = [(f"if:{i}", _n(c)) for i, c in oc.dose_rules]
             # one of the two per rule at most: interleaved, in the order of the rules
-            cols[f"dose_rules.{oid}"] = _ids([x for pair in zip(rules, unknown) for x in pair])
+            cols[f"dose_rules.{oid}"] = _ids(
+                [x for pair in zip(rules, unknown, strict=False) for x in pair]
+            )
     cols["plan.supportive"] = _hits(plan.supportive)
     cols["plan.referrals"] = _hits(plan.referrals)
     stored: dict[str, Mask] = {}

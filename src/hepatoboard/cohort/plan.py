@@ -343,7 +343,7 @@ def _notes(f: Facts, options: dict[str, OptionColumns]) -> dict[str, pl.Expr]:
         s = oc.status
         avoid = [j for j, ix in enumerate(entries) if ix.severity == "avoid"]
         clarify = unknown & pl.lit(bool(avoid)) & ~s.is_in(["not_eligible", "undetermined"])
-        for j, ix in enumerate(entries):
+        for _j, ix in enumerate(entries):
             hit = ~unknown & meds.member(ix.medication_class)
             if ix.when is not None:
                 hit = hit & ~_f(comp(ix.when, {"self": oid}))

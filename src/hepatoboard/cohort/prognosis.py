@@ -94,11 +94,7 @@ def _asked(f: Facts) -> list[str]:
     """The options the per-case pipeline may ask the model for (systemic or local)."""
     from hepatoboard.pipeline import LOCAL_MODALITIES
 
-    return [
-        oid
-        for oid, o in f.kb.options.items()
-        if o.systemic or o.modality in LOCAL_MODALITIES
-    ]
+    return [oid for oid, o in f.kb.options.items() if o.systemic or o.modality in LOCAL_MODALITIES]
 
 
 def scenarios(f: Facts, out: pl.DataFrame) -> list[tuple[str, ...]]:
@@ -107,8 +103,7 @@ def scenarios(f: Facts, out: pl.DataFrame) -> list[tuple[str, ...]]:
     asked = _asked(f)
     statuses = out.select(f"status.{oid}" for oid in asked).rows()
     return [
-        (BSC, *(oid for oid, s in zip(asked, row, strict=True) if s in ACTIVE))
-        for row in statuses
+        (BSC, *(oid for oid, s in zip(asked, row, strict=True) if s in ACTIVE)) for row in statuses
     ]
 
 

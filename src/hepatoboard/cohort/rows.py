@@ -16,12 +16,11 @@ message.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
-
-import json
-import re
 
 import polars as pl
 from pydantic import TypeAdapter, ValidationError

@@ -9,12 +9,10 @@ import json
 from collections.abc import Mapping
 from typing import Any, cast
 
-import polars as pl
-
 from hepatoboard.cohort.exact import per_case, unknown_literal
 from hepatoboard.cohort.facts.registry import Twin
 from hepatoboard.cohort.frame import Facts, NewFact
-from hepatoboard.contracts.case import CASE_FORMAT, Case, ImagingStudy
+from hepatoboard.contracts.case import Case, ImagingStudy
 from hepatoboard.criteria.evaluate import FactValue
 from hepatoboard.facts.registry import Context
 from hepatoboard.facts.response import PRODUCER, PRODUCES
@@ -30,7 +28,7 @@ def derive(f: Facts) -> dict[str, NewFact]:
     texts = f.df["imaging"]
 
     def produce(i: int, facts: Mapping[str, FactValue]) -> Mapping[str, FactValue]:
-        case = Case.model_construct(format=CASE_FORMAT, imaging=studies(texts[i]))
+        case = Case.model_construct(format="hepatoboard-case/1", imaging=studies(texts[i]))
         return PRODUCER.derive(Context(case, f.kb, f.as_of, cast(Any, facts)))
 
     return per_case(f, texts.is_not_null(), produce, base, "response")

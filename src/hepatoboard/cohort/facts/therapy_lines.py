@@ -19,12 +19,11 @@ from typing import Any, cast
 import polars as pl
 
 from hepatoboard.cohort.exact import per_case
-
 from hepatoboard.cohort.facts.registry import Twin
 from hepatoboard.cohort.frame import WORD, Facts, NewFact, vocabulary
-from hepatoboard.criteria.polars import Mask
-from hepatoboard.contracts.case import CASE_FORMAT, Case, PriorTherapy
+from hepatoboard.contracts.case import Case, PriorTherapy
 from hepatoboard.criteria.evaluate import FactValue
+from hepatoboard.criteria.polars import Mask
 from hepatoboard.facts.registry import Context
 from hepatoboard.facts.therapy_lines import PRODUCER, PRODUCES
 
@@ -156,7 +155,7 @@ def _with_imaging(f: Facts, out: dict[str, NewFact]) -> dict[str, NewFact]:
 
     def produce(i: int, facts: Mapping[str, FactValue]) -> Mapping[str, FactValue]:
         lines = [PriorTherapy.model_validate(p) for p in priors[i]]
-        case = Case.model_construct(format=CASE_FORMAT, prior_therapies=lines)
+        case = Case.model_construct(format="hepatoboard-case/1", prior_therapies=lines)
         return PRODUCER.derive(Context(case, f.kb, f.as_of, cast(Any, facts)))
 
     return per_case(f, assessable, produce, out, "therapy_lines")
