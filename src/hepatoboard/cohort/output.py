@@ -271,7 +271,7 @@ def build(
             unknown = [(f"if:{i}", _n(c)) for i, c in oc.dose_rules]
             # one of the two per rule at most: interleaved, in the order of the rules
             cols[f"dose_rules.{oid}"] = _ids(
-                [x for pair in zip(rules, unknown, strict=False) for x in pair]
+                [x for pair in zip(rules, unknown, strict=True) for x in pair]
             )
     cols["plan.supportive"] = _hits(plan.supportive)
     cols["plan.referrals"] = _hits(plan.referrals)
@@ -303,12 +303,16 @@ def build(
 
 
 def _ids(entries: Sequence[tuple[str, pl.Expr]]) -> pl.Expr:
-    """The ids whose condition holds, in order, ``;``-separated."""
-    return pl.concat_str(
-        [pl.when(hit).then(pl.lit(name)) for name, hit in entries],
-        separator=SEP,
-        ignore_nulls=True,
-    ).fill_null("")
+    """The ids whose condition holds, in order, ``;``-separated (categorical)."""
+    return (
+        pl.concat_str(
+            [pl.when(hit).then(pl.lit(name)) for name, hit in entries],
+            separator=SEP,
+            ignore_nulls=True,
+        )
+        .fill_null("")
+        .cast(pl.Categorical)
+    )
 
 
 def _hits(entries: Sequence[tuple[str, Compiled]]) -> pl.Expr:
