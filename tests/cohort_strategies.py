@@ -5,15 +5,22 @@ in every accepted unit; their flat rows; and broken cells."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from functools import cache
 
 from hypothesis import strategies as st
 
 from hepatoboard.cohort import layout
-from hepatoboard.contracts.vocab import METASTASIS_SITES, NODE_STATIONS, OPTION_IDS
+from hepatoboard.contracts.vocab import (
+    MEDICATION_CLASSES,
+    METASTASIS_SITES,
+    NODE_STATIONS,
+    OPTION_IDS,
+)
 from hepatoboard.knowledge.load import default_knowledge
 
 AS_OF = dt.date(2026, 11, 25)
+FORMATS = ["hepatoboard-case/1", "hepatoboard-case/1.1"]
 KB = default_knowledge()
 CANONICAL_RANGES = {  # plausible canonical ranges of the labs (inside the case limits)
     "bilirubin": (0.2, 15.0),
@@ -23,6 +30,7 @@ CANONICAL_RANGES = {  # plausible canonical ranges of the labs (inside the case 
     "afp": (1.0, 60000.0),
     "platelets": (20.0, 500.0),
     "hbv_dna": (0.0, 1e7),
+    "crp": (0.0, 30.0),
 }
 
 
@@ -87,6 +95,10 @@ def _column_value(col: layout.Column):
         return st.sampled_from(list(col.values or ()))
     if col.kind == "codes":
         return st.lists(st.sampled_from(list(col.values or ())), max_size=3)
+    if col.kind == "numbers":
+        longest = KB.limits.lists.max_items[col.name]
+        lo = b.min_exclusive if b and b.min_exclusive is not None else 0.0
+        return st.lists(_number(lo, b.max if b else 40.0, min_exclusive=True), max_size=longest)
     if col.kind == "date":
         return st.one_of(
             st.sampled_from([AS_OF, AS_OF - dt.timedelta(183), AS_OF - dt.timedelta(184)]),
@@ -146,6 +158,8 @@ def _prior(draw):
     for i in range(n):
         entry = {"regimen": draw(st.sampled_from(OPTION_IDS))}
         if draw(st.booleans()):
+            entry["date"] = draw(_column_value(layout.by_name()["prior_therapies.1.date"]))
+        if draw(st.booleans()):
             line += draw(st.integers(1, 2))
             entry["line"] = min(line, 10)
         for field, strategy in (
@@ -170,10 +184,55 @@ SECTIONS = layout.SECTIONS
 
 
 @st.composite
+def _medications(draw):
+    classes = draw(st.lists(st.sampled_from(MEDICATION_CLASSES), max_size=3))
+    return [{"class": c, "name": "x"} if draw(st.booleans()) else {"class": c} for c in classes]
+
+
+def _mm(lo: float = 0.0, hi: float = 120.0):
+    edges = st.sampled_from([0.0, 5.0, 9.0, 10.0, 15.0, 20.0, 24.0, 25.0, 30.0])
+    return st.one_of(edges, st.floats(lo, hi).map(lambda x: round(x, 1)))
+
+
+@st.composite
+def _imaging(draw):
+    """An imaging series: the same target lesions at every study, dates in order (now and
+    then out of order or with a changed lesion, which the intake rejects)."""
+    n = draw(st.sampled_from([0, 1, 2, 2, 3, 4]))
+    lesions = draw(st.lists(st.sampled_from(["liver", "node", "other"]), min_size=0, max_size=3))
+    start = AS_OF - dt.timedelta(draw(st.integers(60, 400)))
+    studies = []
+    for k in range(n):
+        date = start + dt.timedelta(days=30 * k + draw(st.integers(0, 20)))
+        targets = []
+        for j, site in enumerate(lesions):
+            t: dict[str, object] = {"lesion": f"L{j}", "site": site}
+            key = "short_axis_mm" if site == "node" else "longest_mm"
+            if draw(st.integers(0, 9)) < 9:
+                t[key] = draw(_mm())
+            if site == "liver" and draw(st.booleans()):
+                t["viable_mm"] = draw(_mm())
+            targets.append(t)
+        study: dict[str, object] = {"date": min(date, AS_OF), "targets": targets}
+        for name in ("new_lesions", "nontarget_progression"):
+            if draw(st.booleans()):
+                study[name] = draw(st.booleans())
+        if draw(st.booleans()):
+            study["afp"] = draw(_lab("afp"))
+        studies.append(study)
+    if n > 1 and draw(st.integers(0, 19)) == 0:
+        studies.reverse()
+    return studies
+
+
+@st.composite
 def case_documents(draw):
-    """A hepatoboard-case/1 document; any field may be absent (most are valid cases; a few
+    """A hepatoboard-case/1 or /1.1 document; any field may be absent (most are valid cases; a few
     are contradictory or have prior lines out of order, which the intake rejects)."""
-    doc = {"format": "hepatoboard-case/1", "id": draw(st.text("abc123", min_size=1, max_size=6))}
+    doc = {
+        "format": draw(st.sampled_from(FORMATS)),
+        "id": draw(st.text("abc123", min_size=1, max_size=6)),
+    }
     if draw(st.integers(0, 9)) == 0:
         doc["profile"] = draw(st.sampled_from(list(KB.profiles)))
     for name in SECTIONS:
@@ -187,6 +246,10 @@ def case_documents(draw):
         doc["distant_metastases"] = draw(_keyed("distant_metastases", "site", METASTASIS_SITES, 2))
     if draw(st.integers(0, 9)) < 7:
         doc["prior_therapies"] = draw(_prior())
+    if draw(st.integers(0, 9)) < 6:
+        doc["medications"] = draw(_medications())
+    if draw(st.integers(0, 9)) < 4:
+        doc["imaging"] = draw(_imaging())
     return doc
 
 
@@ -223,6 +286,11 @@ def document_to_row(doc: dict) -> dict:
         for k, e in enumerate(prior, start=1):
             for field, value in e.items():
                 row[f"prior_therapies.{k}.{field}"] = value
+    meds = doc.get("medications")
+    if meds is not None:  # the flat layout has the classes only (no rule reads the names)
+        row["medications"] = ";".join(m["class"] for m in meds) if meds else "none"
+    if doc.get("imaging") is not None:
+        row["imaging"] = json.dumps(doc["imaging"], default=str)
     return {k: cell(v) for k, v in row.items()}
 
 
@@ -231,7 +299,7 @@ def cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(value)
+        return ";".join(str(v) for v in value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

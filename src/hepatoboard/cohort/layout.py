@@ -14,7 +14,12 @@ layout is generated from :class:`~hepatoboard.contracts.case.Case` (types, allow
 - distant metastases by site: ``distant_metastases.<site>`` and ``.count``;
   ``distant_metastases: none``;
 - prior lines in slots ``prior_therapies.<k>.<field>`` (k = 1..:data:`PRIOR_SLOTS`, most recent
-  last); ``prior_therapies: none``.
+  last); ``prior_therapies: none``;
+- a list of numbers (``tumor.sizes_cm``) is one column, the numbers separated by ``;``;
+- ``medications``: ``none`` or the medication classes separated by ``;`` (names are not read:
+  no rule uses them);
+- ``imaging``: the case's ``imaging`` list as JSON text (too irregular to flatten; such a row is
+  always read by the case intake itself).
 
 An empty cell is unknown, never normal.
 """
@@ -32,11 +37,13 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from hepatoboard.contracts import case as c
-from hepatoboard.contracts.vocab import METASTASIS_SITES, NODE_STATIONS
+from hepatoboard.contracts.vocab import MEDICATION_CLASSES, METASTASIS_SITES, NODE_STATIONS
 from hepatoboard.knowledge.load import case_limits
 from hepatoboard.knowledge.units import Bounds
 
-Kind = Literal["int", "number", "bool", "enum", "date", "text", "codes", "unit", "tristate"]
+Kind = Literal[
+    "int", "number", "bool", "enum", "date", "text", "codes", "numbers", "unit", "tristate", "json"
+]
 PRIOR_SLOTS = 6
 NONE_WORD = "none"  # ``lymph_nodes: none`` = the list is given and empty
 LIST_SEPARATOR = ";"
@@ -105,6 +112,8 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...] | None, type[c.Measure
         return "text", None, None
     if get_origin(t) is Literal:
         return "enum", tuple(str(a) for a in get_args(t)), None
+    if get_origin(t) is list and _unwrap(get_args(t)[0]) is float:
+        return "numbers", None, None
     if get_origin(t) is list:
         items: list[str] = []
         for member in _members(get_args(t)[0]):
@@ -192,6 +201,15 @@ def columns() -> tuple[Column, ...]:
                 c.PriorTherapy, f"prior_therapies.{k}.", "prior_therapies.", "prior_therapies"
             )
         )
+    out.append(
+        Column(
+            "medications",
+            "codes",
+            "'none', or the medication classes (';'-separated) of the current medications",
+            (NONE_WORD, *MEDICATION_CLASSES),
+        )
+    )
+    out.append(Column("imaging", "json", "the case's imaging list (studies) as JSON text"))
     return tuple(out)
 
 
@@ -244,6 +262,14 @@ def _column_schema(col: Column) -> dict[str, Any]:
             pattern=_codes_pattern(col.values),
             description=f"{col.description}; ';'-separated codes: {', '.join(col.values)}",
         )
+    elif col.kind == "numbers":
+        base.update(
+            type=["string", "null"],
+            pattern=r"^\s*[0-9.]+(\s*;\s*[0-9.]+)*\s*$",
+            description=f"{col.description}; ';'-separated numbers",
+        )
+    elif col.kind == "json":
+        base.update(type=["string", "null"], contentMediaType="application/json")
     elif col.kind in ("enum", "unit"):
         base["enum"] = [*(col.values or ()), None]
     else:
@@ -251,7 +277,7 @@ def _column_schema(col: Column) -> dict[str, Any]:
         if col.name == "id":
             base["maxLength"] = 200
     b = col.bounds
-    if b is not None:
+    if b is not None and col.kind in ("int", "number"):
         if b.min is not None:
             base["minimum"] = b.min
         if b.min_exclusive is not None:

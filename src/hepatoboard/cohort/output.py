@@ -16,7 +16,14 @@ import polars as pl
 from hepatoboard.cohort.exact import python_round, rounded
 from hepatoboard.cohort.frame import Facts
 from hepatoboard.cohort.plan import PlanColumns
-from hepatoboard.criteria.polars import Compiled, CompiledClassification, FieldBits, Mask
+from hepatoboard.criteria.polars import (
+    Compiled,
+    CompiledClassification,
+    FieldBits,
+    Mask,
+    classify,
+)
+from hepatoboard.facts.hcc_scores import GROUP_FACT
 
 SEP = ";"
 
@@ -111,6 +118,11 @@ def decisions(
         ("meld_3_0", "scores.meld.meld_3_0"),
     ):
         out[key] = f.columns[fact].mask.where(f.null(fact))
+    for name in f.kb.scores.point_scores:
+        out[f"scores.hcc.{name}"] = f.columns[f"{name}_points"].mask.where(f.null(f"{name}_points"))
+    out["scores.tumour_burden_score"] = f.columns["tumour_burden_score"].mask.where(
+        f.null("tumour_burden_score")
+    )
     for name in ("t", "n", "m", "stage"):
         c = staging[name]
         out[f"staging.tnm.{name}"] = c.mask.where(c.value.is_null())
@@ -121,7 +133,34 @@ def decisions(
         ("compressive_nodes", "staging.nodes.compressive"),
     ):
         out[key] = f.columns[fact].mask.where(f.null(fact))
+    for key, crit in transplant_criteria(f).items():
+        out[f"staging.transplant_criteria.{key}"] = crit.mask.where(_n(crit))
+    assessable = f.value("response_assessable").fill_null(False)
+    out["response"] = f.bit("imaging").where(~assessable)
+    for name, got in responses(f).items():
+        out[f"response.{name}"] = got.mask.where(assessable & got.value.is_null())
     return out
+
+
+def _n(c: Compiled) -> pl.Expr:
+    return c.value.is_null() if c.nullable else pl.lit(False)
+
+
+def transplant_criteria(f: Facts) -> dict[str, Compiled]:
+    """Milan, UCSF and up-to-7 (``conditions.yaml``), as the assessment gives them."""
+    from hepatoboard.pipeline import TRANSPLANT_CRITERIA
+
+    comp = f.compiler()
+    return {k: comp(f.kb.conditions[c].when) for k, c in TRANSPLANT_CRITERIA.items()}
+
+
+def responses(f: Facts) -> dict[str, CompiledClassification]:
+    """RECIST 1.1, mRECIST and iRECIST (``response.yaml``), compiled."""
+    comp = f.compiler()
+    return {
+        name: classify(c.rules, [comp(r.when) for r in c.rules])
+        for name, c in f.kb.response.classifiers.items()
+    }
 
 
 def _result_columns(f: Facts) -> dict[str, pl.Expr]:
@@ -174,6 +213,34 @@ def _result_columns(f: Facts) -> dict[str, pl.Expr]:
     return cols
 
 
+def _new_columns(f: Facts) -> dict[str, pl.Expr]:
+    """HCC scores, transplant criteria and the response (as the assessment gives them)."""
+    kb, v = f.kb, f.value
+    cols: dict[str, pl.Expr] = {}
+    for name in kb.scores.point_scores:
+        cols[f"scores.hcc.{name}.points"] = v(f"{name}_points")
+        group = GROUP_FACT.get(name, f"{name}_group")
+        if group in f.columns:
+            cols[f"scores.hcc.{name}.group"] = v(group)
+    tbs = rounded(
+        f.df.select(v("tumour_burden_score")).to_series(),
+        kb.scores.tumour_burden.display_decimals,
+        python_round,
+    )
+    f.df = f.df.with_columns(tbs.alias("#tbs_display"))
+    cols["scores.tumour_burden_score"] = pl.col("#tbs_display")
+    for key, c in transplant_criteria(f).items():
+        cols[f"staging.transplant_criteria.{key}"] = c.value
+    assessable = v("response_assessable")
+    studies = pl.col("imaging").is_not_null() & (pl.col("imaging") != "[]")  # none: null
+    cols["response.assessable"] = pl.when(studies).then(assessable)
+    for name, got in responses(f).items():
+        cols[f"response.{name}"] = got.value
+    afp = f.compiler()(kb.response.afp_response.when)
+    cols["response.afp_response"] = pl.when(assessable.fill_null(False)).then(afp.value)
+    return cols
+
+
 def build(
     f: Facts,
     staging: dict[str, CompiledClassification],
@@ -183,6 +250,7 @@ def build(
 ) -> pl.DataFrame:
     """The output frame (see the module docstring and ``docs/cohort.md``)."""
     cols = _result_columns(f)
+    cols.update(_new_columns(f))
     found = decisions(f, staging, plan)
     stored_blocks = f.store({}, {f"#d.{k}": m for k, m in found.items()})
     blocks = {k: stored_blocks[f"#d.{k}"] for k in found}
@@ -196,6 +264,15 @@ def build(
         cols[f"could_be.{oid}"] = oc.could_be
         cols[f"declined.{oid}"] = oc.declined
         masks[f"reasons.{oid}"] = oc.reasons
+        if oc.interactions:
+            cols[f"interactions.{oid}"] = _ids(oc.interactions)
+        if oc.dose_rules:
+            rules = [(str(i), c.value.fill_null(False)) for i, c in oc.dose_rules]
+            unknown = [(f"if:{i}", _n(c)) for i, c in oc.dose_rules]
+            # one of the two per rule at most: interleaved, in the order of the rules
+            cols[f"dose_rules.{oid}"] = _ids(
+                [x for pair in zip(rules, unknown, strict=True) for x in pair]
+            )
     cols["plan.supportive"] = _hits(plan.supportive)
     cols["plan.referrals"] = _hits(plan.referrals)
     stored: dict[str, Mask] = {}
@@ -223,6 +300,19 @@ def build(
 
         out = out.with_columns(**medians(f, out))
     return out
+
+
+def _ids(entries: Sequence[tuple[str, pl.Expr]]) -> pl.Expr:
+    """The ids whose condition holds, in order, ``;``-separated (categorical)."""
+    return (
+        pl.concat_str(
+            [pl.when(hit).then(pl.lit(name)) for name, hit in entries],
+            separator=SEP,
+            ignore_nulls=True,
+        )
+        .fill_null("")
+        .cast(pl.Categorical)
+    )
 
 
 def _hits(entries: Sequence[tuple[str, Compiled]]) -> pl.Expr:

@@ -8,8 +8,14 @@ the planner, not restated). Reasons are ids rather than sentences (``docs/cohort
 ``contraindicated:<i>``, ``requirement_not_met:<i>``, ``not_indicated``, ``cannot_exclude:<i>``,
 ``cannot_confirm:<i>``, ``to_do_before_deciding:<i>``, ``cannot_decide:<i>``,
 ``status_rule:<i>``, ``could_be_higher``, ``caution:<i>``, ``to_clarify:<i>``,
-``consider_until_caution_excluded``, ``declined`` -- ``<i>`` is the index of the rule in
-``kb.option_rules(option, kind)``; they come in the order of the per-case reasons.
+``consider_until_caution_excluded``, ``declined``, ``interaction_to_clarify:<j>``,
+``interaction_caution:<j>`` -- ``<i>`` is the index of the rule in
+``kb.option_rules(option, kind)``, ``<j>`` the index of the entry in
+``kb.interactions_for(option)``; they come in the order of the per-case reasons.
+
+Step 6 of the planner (:func:`hepatoboard.planning.decide.notes`) follows: the interactions of
+``interactions.yaml`` with the recorded medication classes (an ``avoid`` entry is a caution;
+an unrecorded list is an unknown caution) and the dose rules that hold or are unknown.
 """
 
 from __future__ import annotations
@@ -46,6 +52,8 @@ class OptionColumns:
     missing: Mask
     could_be: pl.Expr
     declined: pl.Expr
+    interactions: list[tuple[str, pl.Expr]] = field(default_factory=list)  # (id, applies)
+    dose_rules: list[tuple[int, Compiled]] = field(default_factory=list)
 
 
 @dataclass
@@ -119,10 +127,14 @@ def plan(f: Facts, profile: str) -> PlanColumns:
     }
     rules.store()
     options = _decide_all(f, keys, rules)
+    unchecked = _notes(f, options)
     out = PlanColumns(intent, options, [], [])
     out.blocks["plan.intent"] = intent.mask.where(intent.value.is_null())
     for oid, oc in options.items():
         out.blocks[oid] = oc.missing
+        if oid in unchecked:
+            traced = unchecked[oid] & oc.status.is_in(list(TRACE_STATUSES))
+            out.blocks[f"interactions.{oid}"] = f.bit("medications").where(traced)
     _plan_facts(f, options)
     for m in kb.supportive:
         c = comp(m.when)
@@ -311,6 +323,55 @@ def _decide(
     return OptionColumns(status, reasons, bits, missing, could_be, declined)
 
 
+def _notes(f: Facts, options: dict[str, OptionColumns]) -> dict[str, pl.Expr]:
+    """Step 6 of the planner for every option: dose rules, and the interactions, which may cap
+    ``recommended`` at ``consider``. Returns, per option with interaction entries, where its
+    interactions are unchecked (medications not recorded)."""
+    kb, comp = f.kb, f.compiler()
+    meds = f.columns["medication_classes"]
+    unknown = meds.value.is_null()
+    unchecked: dict[str, pl.Expr] = {}
+    values: dict[str, pl.Expr] = {}
+    masks: dict[str, Mask] = {}
+    for oid, oc in options.items():
+        o = kb.options[oid]
+        oc.dose_rules = [(i, comp(dr.when, {"self": oid})) for i, dr in enumerate(o.dose_rules)]
+        entries = kb.interactions_for(oid)
+        if not entries:
+            continue
+        unchecked[oid] = unknown
+        s = oc.status
+        avoid = [j for j, ix in enumerate(entries) if ix.severity == "avoid"]
+        clarify = unknown & pl.lit(bool(avoid)) & ~s.is_in(["not_eligible", "undetermined"])
+        for _j, ix in enumerate(entries):
+            hit = ~unknown & meds.member(ix.medication_class)
+            if ix.when is not None:
+                hit = hit & ~_f(comp(ix.when, {"self": oid}))
+            oc.interactions.append((ix.id, hit.fill_null(False)))
+        cautions = [oc.interactions[j][1] & (s != "not_eligible") for j in avoid]
+        capped = (clarify | _any(cautions)) & (s == RECOMMENDED)
+        bits = oc.reason_bits
+        extra = [bits.mask([f"interaction_to_clarify:{j}"]).where(clarify) for j in avoid]
+        extra += [
+            bits.mask([f"interaction_caution:{j}"]).where(c)
+            for j, c in zip(avoid, cautions, strict=True)
+        ]
+        values[f"#o.{oid}.status"] = pl.when(capped).then(pl.lit("consider")).otherwise(s)
+        values[f"#o.{oid}.could_be"] = (
+            pl.when(clarify & (s == RECOMMENDED)).then(pl.lit(RECOMMENDED)).otherwise(oc.could_be)
+        )
+        masks[f"#i.{oid}.missing"] = oc.missing | f.bit("medications").where(clarify)
+        masks[f"#i.{oid}.reasons"] = union([oc.reasons, *extra])
+    stored = f.store(values, masks)
+    for oid in unchecked:
+        oc = options[oid]
+        oc.status = pl.col(f"#o.{oid}.status")
+        oc.could_be = pl.col(f"#o.{oid}.could_be")
+        oc.missing = stored[f"#i.{oid}.missing"]
+        oc.reasons = stored[f"#i.{oid}.reasons"]
+    return unchecked
+
+
 def _plan_facts(f: Facts, options: dict[str, OptionColumns]) -> None:
     """``plan_*`` facts (for the referral rules), as bit sets."""
     kb = f.kb
@@ -354,6 +415,10 @@ REASON_WORDS = {
     "excluded: could be recommended once known: <the missing fields>",
     "declined": "the patient has declined this option",
 }
+INTERACTION_PREFIX = {
+    "interaction_to_clarify": "to clarify before starting: ",
+    "interaction_caution": "caution: ",
+}
 
 
 def reason_text(kb: Any, option_id: str, reason_id: str) -> str:
@@ -365,5 +430,7 @@ def reason_text(kb: Any, option_id: str, reason_id: str) -> str:
     if reason_id in REASON_WORDS:
         return REASON_WORDS[reason_id]
     kind, _, index = reason_id.partition(":")
+    if kind in INTERACTION_PREFIX:
+        return INTERACTION_PREFIX[kind] + kb.interactions_for(option_id)[int(index)].text
     attr, prefix = REASON_PREFIX[kind]
     return prefix + kb.option_rules(o, attr)[int(index)].reason

@@ -2,7 +2,9 @@
 
 The model is called through its public interface only,
 ``hepatoboard.prognosis.predict(facts, scenarios)``, with the scenarios the per-case pipeline
-gives it (best supportive care and every systemic option recommended or considered). Which facts
+gives it (best supportive care and every systemic or local option recommended or considered;
+the model itself gives no scenario, only a warning, for a patient outside the populations it
+is calibrated on: ``prognosis.outside_population``). Which facts
 make a profile is found by the model itself: each call reads the facts it needs through a
 recording view; a later row whose scenarios and values agree on exactly those facts follows the
 same path through the (deterministic) model and gets the same result, so the model runs once
@@ -88,13 +90,20 @@ def _key(v: FactValue) -> tuple[Any, ...]:
     return (value, v.missing)
 
 
+def _asked(f: Facts) -> list[str]:
+    """The options the per-case pipeline may ask the model for (systemic or local)."""
+    from hepatoboard.pipeline import LOCAL_MODALITIES
+
+    return [oid for oid, o in f.kb.options.items() if o.systemic or o.modality in LOCAL_MODALITIES]
+
+
 def scenarios(f: Facts, out: pl.DataFrame) -> list[tuple[str, ...]]:
-    """Per row: the scenarios the per-case pipeline asks the model for."""
-    systemic = [oid for oid, o in f.kb.options.items() if o.systemic]
-    statuses = out.select(f"status.{oid}" for oid in systemic).rows()
+    """Per row: the scenarios the per-case pipeline asks the model for
+    (:func:`hepatoboard.pipeline.prognosis_scenarios`)."""
+    asked = _asked(f)
+    statuses = out.select(f"status.{oid}" for oid in asked).rows()
     return [
-        (BSC, *(oid for oid, s in zip(systemic, row, strict=True) if s in ACTIVE))
-        for row in statuses
+        (BSC, *(oid for oid, s in zip(asked, row, strict=True) if s in ACTIVE)) for row in statuses
     ]
 
 
@@ -123,17 +132,31 @@ def medians(f: Facts, out: pl.DataFrame) -> dict[str, pl.Series]:
                 key = tuple(_key(columns.get(n)[i]) for n in sorted(rec.read))
                 paths.setdefault(frozenset(rec.read), {})[key] = hit
         per_row.append(hit)
-    ids = [BSC, *(oid for oid, o in f.kb.options.items() if o.systemic)]
-    return {
+    from hepatoboard.prognosis.data import load
+
+    ids = list(dict.fromkeys([BSC, *_asked(f), *load().scenarios]))
+    cols = {
         f"prognosis.{sid}.median_months": pl.Series([r.get(sid) for r in per_row], dtype=pl.Float64)
         for sid in ids
     }
+    cols["prognosis.outside_population"] = pl.Series(
+        [OUTSIDE in r for r in per_row], dtype=pl.Boolean
+    )
+    return cols
+
+
+OUTSIDE = "#outside"  # key of a result outside the model's population (no scenario)
 
 
 def _medians(result: Any) -> dict[str, float]:
-    """Scenario id -> median months, from the model's result (a mapping or a model)."""
+    """Scenario id -> median months, from the model's result (a mapping or a model); the key
+    :data:`OUTSIDE` when the patient is outside the populations the model is calibrated on."""
+    from hepatoboard.prognosis.data import load
+
     data = result.model_dump() if hasattr(result, "model_dump") else result
-    out = {}
+    out: dict[str, float] = {}
+    if not data.get("scenarios") and load().population.outside in data.get("warnings", []):
+        out[OUTSIDE] = 1.0
     for sc in data.get("scenarios", []):
         sc = sc.model_dump() if hasattr(sc, "model_dump") else sc
         if sc.get("median_months") is not None:

@@ -6,8 +6,8 @@ Two kinds of rows come out (:class:`Input`):
 - **flat rows** (CSV, Parquet, and JSON Lines / list entries without a ``format`` key) in the
   layout of :mod:`.layout`, after the mapping file; they are validated vectorised
   (:mod:`.validate`);
-- **case documents** (entries with ``format: hepatoboard-case/1``, and every case file of a
-  folder), validated one by one by the case intake.
+- **case documents** (entries with a ``format`` key, e.g. ``hepatoboard-case/1.1``, and every
+  case file of a folder), validated one by one by the case intake.
 """
 
 from __future__ import annotations

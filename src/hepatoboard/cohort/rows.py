@@ -4,11 +4,20 @@
 (``hepatoboard.intake.parse_case``). :func:`case_to_row` turns a validated
 :class:`~hepatoboard.contracts.case.Case` into the canonical row the cohort engine reads
 (:data:`SCHEMA`): scalar fields in their types, labs as value and normalised unit, the lists of
-nodes, metastases and prior treatments as lists of structs in the order of the case.
+nodes, metastases and prior treatments as lists of structs in the order of the case, the
+medication classes as a list of codes, and the imaging series as JSON text (read per row by the
+exact per-case path, :mod:`hepatoboard.cohort.exact`).
+
+A cell of a text file is read as the fast reading of :mod:`.validate` reads it: a plain integer
+or decimal number (surrounding blanks ignored) is a number, ``true``/``false`` a yes/no, an ISO
+date a date; any other text is passed on as text, so the case intake rejects it with its own
+message.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -27,6 +36,7 @@ NODE_FIELDS = ("count", "short_axis_mm", "evidence", "compression")
 SITE_FIELDS = ("count",)
 PRIOR_FIELDS = (
     "regimen",
+    "date",
     "line",
     "best_response",
     "stop_reason",
@@ -43,8 +53,13 @@ _DTYPES: dict[str, Any] = {
     "date": pl.Date,
     "text": pl.String,
     "codes": pl.List(pl.String),
+    "numbers": pl.List(pl.Float64),
     "unit": pl.String,
+    "json": pl.String,
 }
+INT = r"-?[0-9]+"
+NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
 def _struct(fields: tuple[str, ...], group: str, first: tuple[str, str] | None) -> pl.Struct:
@@ -87,6 +102,58 @@ def _codes(value: Any) -> Any:
     return list(value) if isinstance(value, list | tuple) else value
 
 
+def typed(kind: str, value: Any) -> Any:
+    """A text cell as the fast reading reads it (see the module docstring); anything else, and
+    a typed value, as it is."""
+    if not isinstance(value, str):
+        return value
+    s = value.strip()
+    if kind == "int" and re.fullmatch(INT, s):
+        return int(s)
+    if kind == "number" and re.fullmatch(NUMBER, s):
+        return float(s)
+    if kind in ("bool", "tristate") and s in ("true", "false"):
+        return s == "true"
+    if kind == "tristate" and s == "unknown":
+        return s
+    if kind == "date" and re.fullmatch(DATE, s):
+        return s
+    return value
+
+
+def _text_cell(name: str, value: Any) -> Any:
+    """``id`` as text (a typed cell too), ``profile`` without surrounding blanks."""
+    if name == "id":
+        return value if isinstance(value, str) else str(value)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _numbers(value: Any) -> Any:
+    items = _codes(value)
+    return [typed("number", v) for v in items] if isinstance(items, list) else items
+
+
+def _special(col: layout.Column, value: Any, problems: list[Problem]) -> Any:
+    """The document value of the ``medications`` and ``imaging`` columns."""
+    if col.name == "medications":
+        codes = _codes(value)
+        if codes == [layout.NONE_WORD]:
+            return []
+        if isinstance(codes, list) and layout.NONE_WORD in codes:
+            problems.append(Problem("medications", f"'{layout.NONE_WORD}' but classes are given"))
+            return None
+        return [{"class": c} for c in codes] if isinstance(codes, list) else codes
+    if isinstance(value, str):
+        from hepatoboard.intake.document import parse_document
+
+        try:
+            return parse_document(value, "imaging")
+        except CaseError as exc:
+            problems.extend(Problem("imaging", p.message) for p in exc.problems)
+            return None
+    return value
+
+
 def _flag(row: Mapping[str, Any], name: str, problems: list[Problem]) -> bool | None:
     value = row.get(name)
     if _blank(value):
@@ -116,8 +183,17 @@ def row_to_document(row: Mapping[str, Any]) -> dict[str, Any]:
         value = row.get(col.name)
         if _blank(value) or col.kind == "unit":
             continue
+        if col.name in ("medications", "imaging"):
+            value = _special(col, value, problems)
+            if value is not None:
+                doc[col.name] = value
+            continue
         if col.kind == "codes":
             value = _codes(value)
+        elif col.kind == "numbers":
+            value = _numbers(value)
+        else:
+            value = _text_cell(col.name, value) if col.kind == "text" else typed(col.kind, value)
         if col.quantity is not None:
             unit = row.get(f"{col.name}.unit")
             value = {"value": value} if _blank(unit) else {"value": value, "unit": unit}
@@ -156,6 +232,7 @@ def _keyed_entries(
     first: str,
     problems: list[Problem],
 ) -> list[dict[str, Any]] | None:
+    cols = layout.by_name()
     none = _none_word(row, group, problems)
     stated = none
     entries = []
@@ -176,17 +253,23 @@ def _keyed_entries(
             problems.append(Problem(group, f"'{layout.NONE_WORD}' but {group}.{key} is true"))
         entry: dict[str, Any] = {first: key}
         for f, v in given.items():
-            entry[f] = _codes(v) if f == "compression" else v
+            kind = cols[f"{group}.{key}.{f}"].kind
+            entry[f] = _codes(v) if f == "compression" else typed(kind, v)
         entries.append(entry)
     return entries if stated else None
 
 
 def _prior_entries(row: Mapping[str, Any], problems: list[Problem]) -> list[dict[str, Any]] | None:
+    cols = layout.by_name()
     none = _none_word(row, "prior_therapies", problems)
     entries = []
     for k in range(1, layout.PRIOR_SLOTS + 1):
         given = {f: row.get(f"prior_therapies.{k}.{f}") for f in PRIOR_FIELDS}
-        given = {f: v for f, v in given.items() if not _blank(v)}
+        given = {
+            f: typed(cols[f"prior_therapies.{k}.{f}"].kind, v)
+            for f, v in given.items()
+            if not _blank(v)
+        }
         if given:
             entries.append(given)
     if none and entries:
@@ -202,8 +285,16 @@ def case_to_row(case: Case) -> dict[str, Any]:
     """The canonical row of a validated case (see :func:`schema`)."""
     data = case.model_dump(mode="python", exclude={"format"})
     row: dict[str, Any] = {"id": data.get("id"), "profile": data.get("profile")}
+    meds = case.medications
+    row["medications"] = None if meds is None else [m.class_ for m in meds]
+    studies = case.imaging
+    row["imaging"] = (
+        None
+        if studies is None
+        else json.dumps([s.model_dump(mode="json", exclude_none=True) for s in studies])
+    )
     for col in scalar_columns():
-        if col.name in ("id", "profile"):
+        if col.name in ("id", "profile", "medications", "imaging"):
             continue
         if col.kind == "unit":
             continue

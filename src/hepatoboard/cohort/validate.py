@@ -132,17 +132,51 @@ def _scalar(col: layout.Column, df: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
         return value, t.is_null() | (t.str.contains(DATE) & value.is_not_null())
     if col.kind == "codes":
         assert col.values is not None
-        if isinstance(dtype, pl.List):
-            items = pl.col(name).list.eval(pl.element().cast(pl.String))
-        else:
-            items = t.str.split(layout.LIST_SEPARATOR).list.eval(
-                pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")
-            )
+        items = (
+            pl.col(name).list.eval(pl.element().cast(pl.String))
+            if isinstance(dtype, pl.List)
+            else _split(t)
+        )
         fine = items.list.eval(pl.element().is_in(list(col.values)).all()).list.first()
-        return items, items.is_null() | fine.fill_null(True)
+        fine = fine.fill_null(True) & _short(items, name)
+        if name == "medications":  # 'none' alone is the empty list
+            only_none = (items.list.len() == 1) & (items.list.first() == layout.NONE_WORD)
+            fine = fine & ~(items.list.contains(layout.NONE_WORD) & ~only_none)
+            items = pl.when(only_none).then(pl.lit([], pl.List(pl.String))).otherwise(items)
+        return items, items.is_null() | fine
+    if col.kind == "numbers":
+        if isinstance(dtype, pl.List):
+            items = pl.col(name).list.eval(pl.element().cast(pl.Float64))
+            each = pl.lit(True)
+        else:
+            parts = _split(t)
+            items = parts.list.eval(pl.element().cast(pl.Float64, strict=False))
+            each = parts.list.eval(pl.element().str.contains(NUMBER).all()).list.first()
+        inside = items.list.eval(
+            (pl.element().is_finite() & _bounds(pl.element(), col.bounds)).all()
+        ).list.first()
+        fine = each.fill_null(True) & inside.fill_null(False) & _short(items, name)
+        return items, items.is_null() | fine
+    if col.kind == "json":  # read by the case intake itself (always suspect when given)
+        return t, t.is_null()
     value = t if name != "id" else pl.col(name).cast(pl.String)
     fine = pl.lit(True) if name != "id" else value.is_null() | (value.str.len_chars() <= 200)
     return value, fine
+
+
+def _split(t: pl.Expr) -> pl.Expr:
+    """A ``;``-separated cell as its stripped, non-empty items."""
+    return t.str.split(layout.LIST_SEPARATOR).list.eval(
+        pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")
+    )
+
+
+def _short(items: pl.Expr, name: str) -> pl.Expr:
+    """The list is no longer than ``case_limits.yaml: lists`` allows."""
+    from hepatoboard.knowledge.load import case_limits
+
+    longest = case_limits().lists.max_items.get(name)
+    return pl.lit(True) if longest is None else (items.list.len() <= longest).fill_null(True)
 
 
 def _units(col: layout.Column, kb: KnowledgeBase) -> dict[str, str]:
@@ -305,8 +339,11 @@ def parse(
     mets, ok2 = _keyed(raw, "distant_metastases", METASTASIS_SITES, "site", rows.SITE_FIELDS)
     prior, ok3, slots = _prior(raw)
     fine += [ok, ok2, ok3, _prior_structure(slots, exprs["preferences.declines"])]
+    dated = [s["date"] for s in slots]
     for path in ("labs.date", "varices.endoscopy_date", "comorbidities.last_gi_bleeding_date"):
-        fine.append(~(exprs[path] > pl.lit(as_of)).fill_null(False))
+        dated.append(exprs[path])
+    for value in dated:
+        fine.append(~(value > pl.lit(as_of)).fill_null(False))
     if profile is None:
         fine.append(exprs["profile"].is_null() | exprs["profile"].is_in(list(kb.profiles)))
     schema = rows.schema()

@@ -12,11 +12,14 @@ from hepatoboard.cohort.facts import (
     dates,
     diagnosis,
     direct,
+    hcc_scores,
     liver,
+    medications,
     metastases,
     nodes,
     preferences,
     renal,
+    response,
     therapy_lines,
     tumour,
 )
@@ -25,7 +28,20 @@ from hepatoboard.cohort.frame import Facts
 
 TWINS: dict[str, Twin] = {
     m.TWIN.mirrors: m.TWIN
-    for m in (diagnosis, tumour, nodes, metastases, dates, therapy_lines, preferences, renal, liver)
+    for m in (
+        diagnosis,
+        tumour,
+        nodes,
+        metastases,
+        dates,
+        response,
+        therapy_lines,
+        preferences,
+        medications,
+        renal,
+        liver,
+        hcc_scores,
+    )
 }
 
 

@@ -4,16 +4,28 @@ not tolerated, the current line and the line the next treatment would be.
 The treatments of every row are exploded into one long frame (in the order of the case),
 flagged once and aggregated back per row, in two passes: the regimens that failed decide which
 ongoing regimen is the current line, and the current line decides which lines are previous.
+
+A row with an assessable imaging series (whose computed response can count as progression on
+the ongoing regimen) is computed by the per-case producer itself
+(:func:`hepatoboard.cohort.exact.per_case`); elsewhere the imaging changes nothing and
+``response_disagrees`` is false.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 import polars as pl
 
+from hepatoboard.cohort.exact import per_case
 from hepatoboard.cohort.facts.registry import Twin
 from hepatoboard.cohort.frame import WORD, Facts, NewFact, vocabulary
+from hepatoboard.contracts.case import Case, PriorTherapy
+from hepatoboard.criteria.evaluate import FactValue
 from hepatoboard.criteria.polars import Mask
-from hepatoboard.facts.therapy_lines import PRODUCES
+from hepatoboard.facts.registry import Context
+from hepatoboard.facts.therapy_lines import PRODUCER, PRODUCES
 
 MAX_BIT = 63  # line numbers below this are counted as bits of one word
 LINE_BITS = {i: 1 << i for i in range(MAX_BIT)}
@@ -129,8 +141,24 @@ def derive(f: Facts) -> dict[str, NewFact]:
         "severe_irae_on": fact("#t.severe", options),
         "severe_irae": fact(pl.col("#t.severe") != 0),
     }
+    out["response_disagrees"] = fact(pl.lit(False))
     assert set(out) == set(PRODUCES), sorted(set(PRODUCES) ^ set(out))
-    return out
+    return _with_imaging(f, out)
+
+
+def _with_imaging(f: Facts, out: dict[str, NewFact]) -> dict[str, NewFact]:
+    """The rows with prior lines and an assessable imaging series, by the per-case producer."""
+    assessable = f.df.select(
+        pl.col("prior_therapies").is_not_null() & f.value("response_assessable").fill_null(False)
+    ).to_series()
+    priors = f.df["prior_therapies"]
+
+    def produce(i: int, facts: Mapping[str, FactValue]) -> Mapping[str, FactValue]:
+        lines = [PriorTherapy.model_validate(p) for p in priors[i]]
+        case = Case.model_construct(format="hepatoboard-case/1", prior_therapies=lines)
+        return PRODUCER.derive(Context(case, f.kb, f.as_of, cast(Any, facts)))
+
+    return per_case(f, assessable, produce, out, "therapy_lines")
 
 
 TWIN = Twin("therapy_lines", derive)

@@ -1,0 +1,75 @@
+"""Twin of :mod:`hepatoboard.facts.hcc_scores`: the point scores of ``scores.yaml:
+point_scores`` (each item an ordered rule table, compiled; the total, the group) and the tumour
+burden score (computed by the per-case function once per distinct input)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from hepatoboard.cohort.exact import python_map
+from hepatoboard.cohort.facts.registry import Twin
+from hepatoboard.cohort.frame import Facts, NewFact
+from hepatoboard.criteria.expr import Rule
+from hepatoboard.criteria.polars import Mask, classify, union
+from hepatoboard.facts.hcc_scores import GROUP_FACT, POINTS_ONLY
+from hepatoboard.knowledge.schema import PointScore
+from hepatoboard.scores.tumour_burden import tumour_burden_score
+
+
+def _score(f: Facts, score: PointScore, done: dict[str, str]) -> tuple[pl.Expr, Mask]:
+    """(points, missing mask where unknown) of one score, as :func:`point_score` computes it."""
+    comp = f.compiler()
+    total: pl.Expr = pl.lit(0, pl.Int64)
+    unknown: pl.Expr = pl.lit(False)
+    masks: list[Mask] = []
+    for item in score.items:
+        if item.from_score is not None:
+            prior = f.columns[done[item.from_score]]
+            total = total + prior.value.fill_null(0)
+            unknown = unknown | prior.value.is_null()
+            masks.append(prior.mask.where(prior.value.is_null()))
+            continue
+        rules = [Rule(value=str(r.points), when=r.when) for r in item.rows]
+        got = classify(rules, [comp(r.when) for r in rules])
+        null = got.value.is_null()
+        masks.append(got.mask.where(null))
+        masks.append(f.bit(f"score item {item.name}").where(null & got.mask.is_zero()))
+        total = total + got.value.cast(pl.Int64).fill_null(0)
+        unknown = unknown | null
+    return pl.when(~unknown).then(total), union(masks)
+
+
+def derive(f: Facts) -> dict[str, NewFact]:
+    done: dict[str, str] = {}
+    for name, score in f.kb.scores.point_scores.items():
+        points, mask = _score(f, score, done)
+        new = {f"{name}_points": NewFact(points, mask)}
+        if name not in POINTS_ONLY:
+            group: pl.Expr | None = None
+            for g in score.groups:
+                hit = points <= g.max_points
+                group = (
+                    pl.when(hit).then(pl.lit(g.label))
+                    if group is None
+                    else group.when(hit).then(pl.lit(g.label))  # type: ignore[attr-defined]
+                )
+            value = pl.lit(None, pl.String) if group is None else group.otherwise(None)  # type: ignore[attr-defined]
+            new[GROUP_FACT.get(name, f"{name}_group")] = NewFact(value, mask)
+        f.add(new)
+        done[name] = f"{name}_points"
+    largest, nodules = f.value("largest_cm"), f.value("nodules")
+    params = f.kb.scores.tumour_burden
+    tbs = python_map(
+        f.df, [largest, nodules], lambda a, b: tumour_burden_score(params, a, b), pl.Float64
+    )
+    f.df = f.df.with_columns(tbs.alias("#tbs"))
+    miss = union(
+        [
+            f.bit("tumor.largest_cm").where(largest.is_null()),
+            f.bit("tumor.nodules").where(nodules.is_null()),
+        ]
+    )
+    return {"tumour_burden_score": NewFact(pl.col("#tbs"), miss)}
+
+
+TWIN = Twin("hcc_scores", derive)
