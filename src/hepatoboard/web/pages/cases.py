@@ -18,7 +18,6 @@ from starlette.concurrency import run_in_threadpool
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake import parse_case, parse_document
 from hepatoboard.pipeline import assess
-from hepatoboard.reports.grouping import group_options
 from hepatoboard.service.deps import audit
 from hepatoboard.service.limits import bounded
 from hepatoboard.storage import repository as repo
@@ -26,6 +25,7 @@ from hepatoboard.storage.models import ApiToken
 from hepatoboard.web.forms import form_sections, form_to_document, has_case_fields, problem_field
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import check_csrf, current_user
+from hepatoboard.web.view import plan_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,7 +113,13 @@ async def submit(request: Request) -> Response:
     if who.role == "viewer":  # viewers may look, not store
         await run_in_threadpool(audit, request, who.name, "assessment.preview", case.id, "ok")
         return page(
-            request, "plan.html", a=result, stored=None, notice=notice, **plan_groups(result)
+            request,
+            "plan.html",
+            a=result,
+            stored=None,
+            notice=notice,
+            every=False,
+            **plan_context(result, case.model_dump(mode="json", exclude_none=True)),
         )
 
     def save() -> str:
@@ -131,16 +137,3 @@ async def submit(request: Request) -> Response:
     if notice:
         request.session["notice"] = notice
     return RedirectResponse(f"/ui/assessments/{row_id}", status_code=303)
-
-
-def plan_groups(a: dict[str, Any]) -> dict[str, Any]:
-    """The plan page's sections, from the one tumour-board grouping."""
-    g = group_options(a["plan"]["options"])
-    return {
-        "first_choice": g.first_choice,
-        "alternatives": g.alternatives,
-        "local": g.local,
-        "supportive_options": g.supportive,
-        "undetermined": g.undetermined,
-        "not_eligible": g.not_eligible,
-    }
