@@ -78,6 +78,11 @@ def field_text(path: str) -> str:
     return f"{name}: {humanize(rest)}" if rest else name
 
 
+def form_label(name: str) -> str:
+    """A form field name (``lymph_nodes.0.count``) in words."""
+    return field_text(re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", name))
+
+
 def blocked_text(blocked: str, names: Mapping[str, str]) -> str:
     """What a missing field blocks, in words: an option name, a score, a stage part, a measure."""
     if blocked in names:
@@ -221,7 +226,11 @@ def _varices(case: dict[str, Any]) -> str:
     v = case.get("varices") or {}
     status = humanize(v["status"]) if v.get("status") else "unknown"
     when = v.get("endoscopy_date")
-    treated = {True: ", treated", False: ", untreated"}.get(v.get("treated"), "")
+    treated = (
+        {True: ", treated", False: ", untreated"}.get(bool(v["treated"]), "")
+        if v.get("treated") is not None
+        else ""
+    )
     return f"{status}{treated}; endoscopy {display_date(when) if when else 'not recorded'}"
 
 

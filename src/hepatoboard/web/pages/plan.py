@@ -7,9 +7,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from hepatoboard.storage import repository as repo
-from hepatoboard.web.view import plan_context as plan_view
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import current_user
+from hepatoboard.web.view import plan_context as plan_view
 
 router = APIRouter(include_in_schema=False)
 
