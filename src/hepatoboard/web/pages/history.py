@@ -108,9 +108,10 @@ def input_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     before, after = _flat(old), _flat(new)
     out = []
     for path in sorted(set(before) | set(after)):
-        if path in ("format", "id") or before.get(path) == after.get(path):
+        was, now = _shown(before.get(path)), _shown(after.get(path))
+        if path in ("format", "id") or was == now:  # "unknown" written or left out: the same
             continue
-        out.append(f"{field_text(path)}: {_shown(before.get(path))} → {_shown(after.get(path))}")
+        out.append(f"{field_text(path)}: {was} → {now}")
     return out
 
 
