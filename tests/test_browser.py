@@ -309,7 +309,7 @@ def test_decompensated_leads_with_best_supportive_care(examples):
 
 def test_history_shows_the_input_change_and_compares(server, examples):
     srv, _ = server
-    urls, context = examples
+    _urls, context = examples
     page = context.new_page()
     page.goto(srv.url + "/ui/cases/seed-father-example/history")
     assert page.locator(".history > li").count() == 2
