@@ -423,3 +423,14 @@ def test_report_pdf_endpoint_is_authorised_and_audited(server, examples):
             )
         }
     assert {"report.pdf.family", "report.pdf.clinician"} <= actions
+
+
+def test_print_keeps_evidence_and_reasons(examples):
+    urls, context = examples
+    page = context.new_page()
+    page.goto(urls["seed-father"])
+    evidence = page.locator("details.evidence p").first
+    assert not evidence.is_visible()  # collapsed on screen
+    page.emulate_media(media="print")
+    assert evidence.is_visible() and page.locator(".reasons li").first.is_visible()
+    page.close()
