@@ -188,3 +188,249 @@ def test_pages_require_login_and_csrf(server, browser):
     csp = response.headers["content-security-policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert response.headers["x-frame-options"] == "DENY"
+
+
+# ---------------------------------------------------------------- every page, phone and desktop
+VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
+EXAMPLES = Path(__file__).parents[1] / "src" / "hepatoboard" / "examples"
+
+
+def axe_serious(page) -> list[str]:
+    """axe-core (the npm package's axe.min.js, shipped in axe-playwright-python) on the page:
+    the serious and critical violations, one line each."""
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    page.evaluate(AXE_FILE_PATH.read_text())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def submit_example(page, url: str, name: str) -> str:
+    page.goto(url + "/ui/cases/new")
+    page.locator("details").first.evaluate("d => d.open = true")
+    page.fill("#document", (EXAMPLES / f"{name}.yaml").read_text())
+    page.click("#submit")
+    page.wait_for_url("**/ui/assessments/*")
+    return page.url
+
+
+@pytest.fixture(scope="module")
+def examples(server, browser):
+    """The three examples stored once; (page URLs by name, the logged-in browser context)."""
+    srv, token = server
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    login(page, srv.url, token)
+    urls = {
+        n: submit_example(page, srv.url, n)
+        for n in ("seed-father", "second-line-mediastinal", "decompensated")
+    }
+    # a re-assessment with a change, so that the history has an input change to show
+    page.goto(urls["seed-father"].rstrip("/") + "/reassess")
+    page.fill("#id", "seed-father-example")
+    page.click("#submit")
+    page.wait_for_url("**/ui/assessments/*")
+    yield urls, context
+    context.close()
+
+
+def _pages(srv_url: str, urls: dict[str, str]) -> dict[str, str]:
+    history = srv_url + "/ui/cases/seed-father-example/history"
+    return {
+        "cases": srv_url + "/ui/",
+        "case-form": srv_url + "/ui/cases/new",
+        "plan-seed-father": urls["seed-father"],
+        "plan-mediastinal": urls["second-line-mediastinal"],
+        "plan-decompensated": urls["decompensated"],
+        "reassess": urls["second-line-mediastinal"] + "/reassess",
+        "history": history,
+        "family-vi": urls["seed-father"].replace("/ui/assessments/", "/assessments/")
+        + "/family?lang=vi",
+        "api-docs": srv_url + "/docs",
+    }
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_page_fits_the_screen_and_passes_axe(server, examples, viewport, tmp_path):
+    srv, _ = server
+    urls, context = examples
+    width, height = VIEWPORTS[viewport]
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    problems: dict[str, list[str]] = {}
+    for name, url in _pages(srv.url, urls).items():
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        folder = SHOTS or tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        found = [f"horizontal overflow: {scroll} px in {width} px"] if scroll > width else []
+        if name != "api-docs":  # Swagger UI's own markup is not ours to fix
+            found += axe_serious(page)
+        if found:
+            problems[name] = found
+    page.close()
+    assert not problems, problems
+
+
+def test_mediastinal_decision_is_blocked_by_named_questions(examples):
+    urls, context = examples
+    page = context.new_page()
+    page.goto(urls["second-line-mediastinal"])
+    first = page.locator("main section").first
+    assert first.get_attribute("id") == "recommended"
+    box = page.locator("#decision-blocked")
+    assert box.count() == 1
+    # IMbrave150 excluded recent bleeding: atezolizumab + bevacizumab waits on it (options.yaml)
+    atezo = box.locator("[data-option=atezolizumab_bevacizumab]")
+    assert "bleeding" in atezo.inner_text()
+    assert atezo.locator("a.reassess").count() == 1
+    text = page.inner_text("main")
+    assert "comorbidities.recent_bleeding" not in text and "not_eligible" not in text
+    page.close()
+
+
+def test_decompensated_leads_with_best_supportive_care(examples):
+    urls, context = examples
+    page = context.new_page()
+    page.goto(urls["decompensated"])
+    first = page.locator("main section").first
+    assert first.get_attribute("id") == "recommended"
+    assert (
+        first.locator("[data-option]").first.get_attribute("data-option") == "best_supportive_care"
+    )
+    page.close()
+
+
+def test_history_shows_the_input_change_and_compares(server, examples):
+    srv, _ = server
+    _urls, context = examples
+    page = context.new_page()
+    page.goto(srv.url + "/ui/cases/seed-father-example/history")
+    assert page.locator(".history > li").count() == 2
+    page.click("#compare")
+    page.wait_for_url("**/compare?*")
+    assert "no change in the case" in page.inner_text("#input-changes")
+    page.close()
+
+
+def test_reassess_prefills_and_shows_ecog_change(server, examples):
+    srv, _ = server
+    urls, context = examples
+    page = context.new_page()
+    page.goto(urls["second-line-mediastinal"] + "/reassess")
+    assert page.input_value("#patient\\.age") == "61"
+    assert page.input_value("#varices\\.endoscopy_date") == "01/08/2026"
+    page.select_option("#performance\\.ecog", "2") if page.locator(
+        "select#performance\\.ecog"
+    ).count() else page.fill("#performance\\.ecog", "2")
+    page.click("#submit")
+    page.wait_for_url("**/ui/assessments/*")
+    page.goto(srv.url + "/ui/cases/second-line-mediastinal-example/history")
+    inputs = page.locator(".history > li").first.locator(".inputs").inner_text()
+    assert "1 → 2" in inputs and "ECOG" in inputs
+    page.close()
+
+
+def test_empty_case_is_refused_with_a_linked_summary(server, examples):
+    srv, _ = server
+    _urls, context = examples
+    page = context.new_page()
+    page.goto(srv.url + "/ui/cases/new")
+    response_status = []
+    page.on(
+        "response",
+        lambda r: response_status.append(r.status) if r.url.endswith("/ui/assess") else None,
+    )
+    page.click("#submit")
+    page.wait_for_selector("#error-summary")
+    assert response_status == [422]
+    assert "empty" in page.inner_text("#error-summary")
+    page.goto(srv.url + "/ui/?q=no%20id")
+    assert page.locator("#case-list").count() == 0
+    page.close()
+
+
+def test_field_error_is_linked_and_described(server, examples):
+    srv, _ = server
+    _urls, context = examples
+    page = context.new_page()
+    page.goto(srv.url + "/ui/cases/new")
+    page.fill("#labs\\.inr", "35")  # INR above 20 is impossible (case_limits.yaml)
+    page.click("#submit")
+    link = page.locator("#error-summary a[href='#labs.inr']")
+    assert link.count() == 1
+    assert page.get_attribute("#labs\\.inr", "aria-describedby") == "err-labs.inr"
+    assert "20" in page.inner_text("#err-labs\\.inr")
+    page.close()
+
+
+def test_case_list_search_and_stage_filter(server, examples):
+    srv, _ = server
+    _urls, context = examples
+    page = context.new_page()
+    page.goto(srv.url + "/ui/?stage=D")
+    cases = {
+        page.locator("#case-list tbody tr").nth(i).get_attribute("data-case")
+        for i in range(page.locator("#case-list tbody tr").count())
+    }
+    assert cases == {"decompensated-example"}
+    page.goto(srv.url + "/ui/?q=mediastinal")
+    assert page.locator("#case-list tbody tr").count() == 1
+    page.close()
+
+
+def test_api_docs_render_an_operation(server, browser):
+    srv, _ = server
+    page = browser.new_page()
+    page.goto(srv.url + "/docs")
+    op = page.locator(".opblock-summary-path", has_text="/assessments/{assessment_id}/report.pdf")
+    op.first.wait_for(timeout=30_000)
+    assert op.count() >= 1
+    page.close()
+
+
+def test_report_pdf_endpoint_is_authorised_and_audited(server, examples):
+    import sqlite3
+
+    import httpx
+
+    srv, token = server
+    urls, _context = examples
+    assessment_id = urls["seed-father"].rsplit("/", 1)[-1]
+    pdf_url = f"{srv.url}/assessments/{assessment_id}/report.pdf"
+    assert httpx.get(pdf_url, params={"audience": "family", "lang": "vi"}).status_code == 401
+    for audience in ("family", "clinician"):
+        r = httpx.get(
+            pdf_url,
+            params={"audience": audience, "lang": "vi"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=120,
+        )
+        assert r.status_code == 200 and r.content.startswith(b"%PDF")
+        assert r.headers["content-type"] == "application/pdf"
+    db = srv.database.removeprefix("sqlite:///")
+    with sqlite3.connect(db) as con:
+        actions = {
+            row[0]
+            for row in con.execute(
+                "select action from audit_events where target = ?", (assessment_id,)
+            )
+        }
+    assert {"report.pdf.family", "report.pdf.clinician"} <= actions
+
+
+def test_print_keeps_evidence_and_reasons(examples):
+    urls, context = examples
+    page = context.new_page()
+    page.goto(urls["seed-father"])
+    evidence = page.locator("details.evidence p").first
+    assert not evidence.is_visible()  # collapsed on screen
+    page.emulate_media(media="print")
+    assert evidence.is_visible() and page.locator(".reasons li").first.is_visible()
+    page.close()

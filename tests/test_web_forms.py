@@ -66,8 +66,8 @@ def test_history_names_what_changed():
     opt = next(o for o in after["plan"]["options"] if o["id"] == "atezolizumab_bevacizumab")
     opt["status"] = "not_eligible"
     diff = changes(before, after)
-    assert "BCLC: C -> D" in diff
-    assert "Atezolizumab + bevacizumab: recommended -> not_eligible" in diff
+    assert "BCLC: C → D" in diff
+    assert "Atezolizumab + bevacizumab: recommended → not eligible" in diff
     assert changes(before, before) == ["no change in stage, scores or option status"]
     assert changes(None, before) == ["first assessment of this case"]
 

@@ -42,12 +42,14 @@ def plot_curves(
     title: str | None = None,
     *,
     highlight: Sequence[str] | None = None,
+    legend: str = "right",
 ) -> None:
     """Draw the stored survival curves to ``path`` (.png or .svg).
 
     ``highlight``: scenario ids drawn with bands (best supportive care always is); by default
     the recommended options the caller passes, or, if None, every expected scenario up to
-    ``MAX_BANDS``. Scenarios without stored curve points (documents from an older version) are
+    ``MAX_BANDS``. ``legend``: "right" of the axes, or "below" them (a tall figure for narrow
+    screens). Scenarios without stored curve points (documents from an older version) are
     listed in the caption instead of being recomputed."""
     suffix = Path(path).suffix.lower()
     if suffix not in (".png", ".svg"):
@@ -64,8 +66,9 @@ def plot_curves(
     expected = [s["id"] for s in scenarios if s.get("kind", "expected") == "expected"]
     chosen = list(highlight) if highlight is not None else expected[:MAX_BANDS]
     banded = {BSC_ID, *chosen[:MAX_BANDS]}
-    fig = plt.figure(figsize=(12, 7), dpi=150)
-    ax = fig.add_axes((0.07, 0.25, 0.55, 0.67))
+    below = legend == "below"
+    fig = plt.figure(figsize=(7, 11) if below else (12, 7), dpi=150)
+    ax = fig.add_axes((0.12, 0.58, 0.82, 0.38) if below else (0.07, 0.25, 0.55, 0.67))
     horizon = _x_limit(scenarios)
     colours = plt.get_cmap("tab10").colors  # type: ignore[attr-defined]
     k = 0
@@ -102,7 +105,7 @@ def plot_curves(
             label=_text(label),
             alpha=1.0 if emphasised or responder else 0.6,
         )
-    _decorate(fig, ax, scenarios, missing, horizon, title)
+    _decorate(fig, ax, scenarios, missing, horizon, title, below=below)
     fig.savefig(path, format=suffix[1:])
     plt.close(fig)
 
@@ -125,8 +128,10 @@ def _decorate(
     missing: list[str],
     horizon: float,
     title: str | None,
+    *,
+    below: bool = False,
 ) -> None:
-    """Axes, the median line, legend, caption and headline."""
+    """Axes, the median line, legend (right of the axes or below them), caption and headline."""
     ax.axhline(50, color="0.6", linewidth=0.8, linestyle=":")
     ax.text(horizon * 0.995, 51, "50% (median)", ha="right", va="bottom", fontsize=8, color="0.4")
     ax.set_xlim(0, horizon)
@@ -140,7 +145,7 @@ def _decorate(
     if scenarios:
         ax.legend(
             loc="upper left",
-            bbox_to_anchor=(1.02, 1.0),
+            bbox_to_anchor=(0.0, -0.08) if below else (1.02, 1.0),
             fontsize=7.5 if len(scenarios) > 8 else 8.5,
             frameon=False,
             title="Scenario",
@@ -156,6 +161,7 @@ def _decorate(
         notes.append("Not drawn (no stored curve): " + ", ".join(missing) + ".")
     if sources:
         notes.append("Sources: " + ", ".join(sources) + ".")
-    text = "\n".join(textwrap.fill(_text(n), 170) for n in notes)
-    fig.text(0.07, 0.015, text, fontsize=6.5, va="bottom", ha="left", color="0.25")
-    fig.text(0.07, 0.135, HEADLINE, fontsize=9, fontweight="bold", ha="left", color="0.15")
+    text = "\n".join(textwrap.fill(_text(n), 100 if below else 170) for n in notes)
+    left = 0.04 if below else 0.07
+    fig.text(left, 0.015, text, fontsize=6.5, va="bottom", ha="left", color="0.25")
+    fig.text(left, 0.12 if below else 0.135, HEADLINE, fontsize=9, fontweight="bold", color="0.15")

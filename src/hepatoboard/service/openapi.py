@@ -1,5 +1,6 @@
 """The OpenAPI document (with the case contract's JSON Schema as the request body) and the API
-docs page, served from local assets (no CDN: works on a hospital network without internet)."""
+docs page (Swagger UI 5, which reads OpenAPI 3.1), served from local assets (no CDN: works on a
+hospital network without internet)."""
 
 from __future__ import annotations
 
@@ -34,13 +35,15 @@ def install(app: FastAPI) -> None:
 
     app.openapi = openapi  # type: ignore[method-assign]
 
-    import swagger_ui_bundle
+    from pathlib import Path
+
+    import fastapi_offline
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.staticfiles import StaticFiles
 
-    app.mount(
-        "/docs-assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets"
-    )
+    # Swagger UI 5 (reads OpenAPI 3.1, which FastAPI writes), from the fastapi-offline wheel
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/docs-assets", StaticFiles(directory=str(assets)), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -49,7 +52,7 @@ def install(app: FastAPI) -> None:
             title="hepatoboard API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
-            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            swagger_favicon_url="/docs-assets/favicon.png",
         )
         page.headers["Content-Security-Policy"] = DOCS_CSP  # one inline start-up script
         return page

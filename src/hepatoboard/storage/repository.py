@@ -52,6 +52,7 @@ __all__ = [
     "get_assessment",
     "hash_token",
     "input_hash",
+    "latest_per_case",
     "list_tokens",
     "recent_assessments",
     "request_hash",
@@ -262,3 +263,44 @@ def recent_assessments(session: Session, limit: int = 25) -> list[StoredAssessme
             .limit(limit)
         )
     )
+
+
+def latest_per_case(
+    session: Session,
+    *,
+    search: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int = 200,
+) -> list[StoredAssessment]:
+    """The newest stored assessment of each case, newest first: optionally only cases whose id
+    contains ``search`` (case-insensitive) and assessments stored in [since, until)."""
+    from sqlalchemy import func
+
+    newest = (
+        select(StoredAssessment.case_id, func.max(StoredAssessment.created_at).label("at"))
+        .where(StoredAssessment.case_id.is_not(None))
+        .group_by(StoredAssessment.case_id)
+        .subquery()
+    )
+    q = (
+        select(StoredAssessment)
+        .join(
+            newest,
+            and_(
+                StoredAssessment.case_id == newest.c.case_id,
+                StoredAssessment.created_at == newest.c.at,
+            ),
+        )
+        .options(defer(StoredAssessment.case_json))
+        .order_by(StoredAssessment.created_at.desc())
+        .limit(limit)
+    )
+    if search:
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        q = q.where(StoredAssessment.case_id.ilike(f"%{escaped}%", escape="\\"))
+    if since is not None:
+        q = q.where(StoredAssessment.created_at >= since)
+    if until is not None:
+        q = q.where(StoredAssessment.created_at < until)
+    return list(session.scalars(q))

@@ -25,6 +25,8 @@ from hepatoboard.contracts.case import Case, Measurement
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.knowledge.load import case_limits
 
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"-?[0-9]{1,30}")
 _DECIMAL = re.compile(r"-?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})")
 
@@ -100,9 +102,18 @@ def _label(name: str) -> str:
     return name.replace("_", " ").replace(" pct", " %").capitalize()
 
 
+def _kb_label(full: str, fallback: str) -> str:
+    """The knowledge base's description of the fact a form field fills, else ``fallback``."""
+    from hepatoboard.reports.clinician import field_label
+
+    path = re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", full)
+    described = field_label(path)
+    return described[:1].upper() + described[1:] if described != path else fallback
+
+
 def _widget(prefix: str, name: str, annotation: Any, description: str | None) -> Widget:
     full = f"{prefix}.{name}" if prefix else name
-    label = _label(name)
+    label = _kb_label(full, _label(name))
     inner = _unwrap(annotation)
     if isinstance(inner, type) and issubclass(inner, Measurement):
         units = list(case_limits().quantities[inner.quantity].units)
@@ -158,7 +169,95 @@ def _convert(widget: Widget, raw: str) -> Any:
         return int(raw)
     if widget.kind in ("integer", "number") and _DECIMAL.fullmatch(raw):
         return float(raw)
+    if widget.kind == "date":
+        day = parse_date(raw)
+        return day.isoformat() if day else raw
     return raw
+
+
+def parse_date(raw: str) -> dt.date | None:
+    """A date typed as dd/mm/yyyy, or ISO yyyy-mm-dd; None if it is neither (or impossible)."""
+    raw = raw.strip()
+    try:
+        if m := _DMY.fullmatch(raw):
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if _ISO.fullmatch(raw):
+            return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return None
+
+
+def _shown(widget: Widget, value: Any) -> Any:
+    """A case document value as the form shows it (the inverse of :func:`_convert`)."""
+    if widget.kind == "bool":
+        return {True: "yes", False: "no"}.get(value, str(value))
+    if widget.kind == "date" and isinstance(value, str) and _ISO.fullmatch(value):
+        y, m, d = value.split("-")
+        return f"{d}/{m}/{y}"
+    if widget.kind == "multi":
+        return [str(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and widget.kind == "integer":
+        return str(int(value))
+    return str(value) if not isinstance(value, str) else value
+
+
+def _fill(out: dict[str, Any], widgets: list[Widget], entry: dict[str, Any]) -> None:
+    for w in widgets:
+        key = w.name.rsplit(".", 1)[-1]
+        if key not in entry:
+            continue
+        value = entry[key]
+        if w.kind == "measure" and isinstance(value, dict):
+            out[f"{w.name}.value"] = f"{value['value']:g}"
+            out[f"{w.name}.unit"] = str(value.get("unit", ""))
+        elif w.kind == "multi":
+            out[w.name] = _shown(w, value)
+            out[f"{w.name}.__given"] = "1"
+        else:
+            out[w.name] = _shown(w, value)
+
+
+def document_to_values(
+    doc: dict[str, Any], sections: list[Section] | None = None
+) -> dict[str, Any]:
+    """The form's values for a stored case document (to re-assess it with changes). Rows
+    beyond the form's rows are reported by :func:`rows_left_out`."""
+    out: dict[str, Any] = {k: str(doc[k]) for k in ("id", "profile") if doc.get(k)}
+    for sec in sections or form_sections():
+        part = doc.get(sec.key)
+        if part is None:
+            continue
+        if sec.rows:
+            out[f"{sec.key}.__state"] = "given" if part else "none"
+            for row, entry in zip(sec.rows, part, strict=False):
+                _fill(out, row, entry)
+        elif isinstance(part, dict):
+            _fill(out, sec.widgets, part)
+    return out
+
+
+def rows_left_out(doc: dict[str, Any], sections: list[Section] | None = None) -> list[str]:
+    """List sections of a stored case with more entries than the form has rows."""
+    return [
+        sec.title
+        for sec in sections or form_sections()
+        if sec.rows and len(doc.get(sec.key) or []) > len(sec.rows)
+    ]
+
+
+def form_values(form: Any) -> dict[str, Any]:
+    """Submitted form data as the form shows it again: one string per field, a list for a
+    field given several times (checkbox groups)."""
+    out: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            out[key] = (
+                [*out[key], value]
+                if isinstance(out.get(key), list)
+                else ([out[key], value] if key in out else value)
+            )
+    return out
 
 
 def form_to_document(form: Any, sections: list[Section] | None = None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from hepatoboard.reports.grouping import STATUS_ORDER
 from hepatoboard.web.forms import form_sections
 from hepatoboard.web.security import csrf_token
+from hepatoboard.web.view import form_label, humanize
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -23,7 +24,11 @@ def configure(kb_version: str) -> None:
     field_names |= {w.name for sec in sections for row in sec.rows for w in row}
     field_names |= {sec.key for sec in sections if sec.rows}  # shown on the section itself
     templates.env.globals.update(
-        kb_version=kb_version, status_order=STATUS_ORDER, field_names=field_names
+        kb_version=kb_version,
+        status_order=STATUS_ORDER,
+        field_names=field_names,
+        choice=lambda widget, value: humanize(str(value)),
+        label_of=form_label,
     )
 
 

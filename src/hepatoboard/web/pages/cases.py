@@ -11,23 +11,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake import parse_case, parse_document
 from hepatoboard.pipeline import assess
-from hepatoboard.reports.grouping import group_options
 from hepatoboard.service.deps import audit
 from hepatoboard.service.limits import bounded
 from hepatoboard.storage import repository as repo
 from hepatoboard.storage.models import ApiToken
-from hepatoboard.web.forms import form_sections, form_to_document, has_case_fields, problem_field
+from hepatoboard.web.forms import (
+    document_to_values,
+    form_sections,
+    form_to_document,
+    form_values,
+    has_case_fields,
+    problem_field,
+    rows_left_out,
+)
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import check_csrf, current_user
+from hepatoboard.web.view import plan_context
 
 router = APIRouter(include_in_schema=False)
+EMPTY = (
+    "the case is empty: fill in at least one field of the form, or paste or upload a case "
+    "document (nothing was stored)"
+)
 
 
 def _who(request: Request) -> ApiToken | None:
@@ -46,6 +58,31 @@ def new_case(request: Request) -> Response:
         values={},
         errors={},
         profiles=list(request.app.state.kb.profiles),
+    )
+
+
+@router.get("/ui/assessments/{assessment_id}/reassess")
+def reassess(request: Request, assessment_id: str) -> Response:
+    """The case form pre-filled from a stored case, to assess it again with changes."""
+    with request.app.state.sessions() as session:
+        who = current_user(request, session)
+        if who is None:
+            return login_redirect(request)
+        row = repo.get_assessment(session, assessment_id)
+        outcome = "ok" if row else "not_found"
+        repo.audit(session, who.name, "assessment.reassess", assessment_id, outcome)
+        if row is None:
+            raise HTTPException(404, "no assessment with this id")
+        doc, day = row.case_json, row.created_at.strftime("%d/%m/%Y")
+    sections = form_sections()
+    return page(
+        request,
+        "case_form.html",
+        sections=sections,
+        values=document_to_values(doc, sections),
+        errors={},
+        profiles=list(request.app.state.kb.profiles),
+        reassess={"date": day, "left_out": rows_left_out(doc, sections)},
     )
 
 
@@ -70,7 +107,10 @@ def _case_of(form: Any, text: str, origin: str) -> tuple[Any, str | None]:
     """The validated case and, when a document and form fields were both given, a notice
     saying which was used (runs in a worker thread)."""
     if not text:
-        return parse_case(form_to_document(form, form_sections())), None
+        doc = form_to_document(form, form_sections())
+        if not has_case_fields(doc):
+            raise CaseError([Problem("", EMPTY)])
+        return parse_case(doc), None
     notice = None
     try:
         ignored = has_case_fields(form_to_document(form, form_sections()))
@@ -105,7 +145,7 @@ async def submit(request: Request) -> Response:
             "case_form.html",
             422,
             sections=form_sections(),
-            values=dict(form.multi_items()),
+            values=form_values(form),
             errors=errors,
             pasted=text,
             profiles=list(kb.profiles),
@@ -113,7 +153,13 @@ async def submit(request: Request) -> Response:
     if who.role == "viewer":  # viewers may look, not store
         await run_in_threadpool(audit, request, who.name, "assessment.preview", case.id, "ok")
         return page(
-            request, "plan.html", a=result, stored=None, notice=notice, **plan_groups(result)
+            request,
+            "plan.html",
+            a=result,
+            stored=None,
+            notice=notice,
+            every=False,
+            **plan_context(result, case.model_dump(mode="json", exclude_none=True)),
         )
 
     def save() -> str:
@@ -131,16 +177,3 @@ async def submit(request: Request) -> Response:
     if notice:
         request.session["notice"] = notice
     return RedirectResponse(f"/ui/assessments/{row_id}", status_code=303)
-
-
-def plan_groups(a: dict[str, Any]) -> dict[str, Any]:
-    """The plan page's sections, from the one tumour-board grouping."""
-    g = group_options(a["plan"]["options"])
-    return {
-        "first_choice": g.first_choice,
-        "alternatives": g.alternatives,
-        "local": g.local,
-        "supportive_options": g.supportive,
-        "undetermined": g.undetermined,
-        "not_eligible": g.not_eligible,
-    }

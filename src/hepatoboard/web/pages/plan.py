@@ -7,9 +7,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from hepatoboard.storage import repository as repo
-from hepatoboard.web.pages.cases import plan_groups
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import current_user
+from hepatoboard.web.view import plan_context as plan_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,11 +27,14 @@ def plan_page(request: Request, assessment_id: str) -> Response:
         if row is None:
             raise HTTPException(404, "no assessment with this id")
     a = row.result_json
-    return page(request, "plan.html", a=a, stored=row, **plan_groups(a))
+    every = request.query_params.get("curves") == "all"
+    return page(request, "plan.html", a=a, stored=row, every=every, **plan_view(a, row.case_json))
 
 
 @router.get("/ui/assessments/{assessment_id}/chart.svg")
-def chart(request: Request, assessment_id: str) -> Response:
+def chart(
+    request: Request, assessment_id: str, curves: str = "default", legend: str = "right"
+) -> Response:
     with request.app.state.sessions() as session:
         who = current_user(request, session)
         if who is None:
@@ -44,4 +47,7 @@ def chart(request: Request, assessment_id: str) -> Response:
             raise HTTPException(404, "no assessment with this id")
     from hepatoboard.web.chart import chart_svg
 
-    return Response(chart_svg(row.result_json), media_type="image/svg+xml")
+    svg = chart_svg(
+        row.result_json, every=curves == "all", legend="below" if legend == "below" else "right"
+    )
+    return Response(svg, media_type="image/svg+xml")
