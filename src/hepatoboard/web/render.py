@@ -23,6 +23,7 @@ def configure(kb_version: str) -> None:
     field_names = {w.name for sec in sections for w in sec.widgets}
     field_names |= {w.name for sec in sections for row in sec.rows for w in row}
     field_names |= {sec.key for sec in sections if sec.rows}  # shown on the section itself
+    field_names.add("id")  # the case id field, above the sections
     templates.env.globals.update(
         kb_version=kb_version,
         status_order=STATUS_ORDER,

@@ -109,6 +109,8 @@ def _case_of(form: Any, text: str, origin: str) -> tuple[Any, str | None]:
     if not text:
         doc = form_to_document(form, form_sections())
         if not has_case_fields(doc):
+            if doc.get("id") is not None:
+                parse_case(doc)  # an invalid id is an error on its field, before "empty"
             raise CaseError([Problem("", EMPTY)])
         return parse_case(doc), None
     notice = None
