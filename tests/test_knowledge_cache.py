@@ -84,3 +84,14 @@ def test_an_untrusted_or_corrupt_cache_file_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.ENV, "off")
     assert cache.cache_dir() is None and cache.read(key) is None
     cache.write(key, {"ok": 2})  # disabled: nothing written, nothing raised
+
+
+def test_only_the_newest_cache_files_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    keys = [f"{i:064x}" for i in range(cache.KEEP + 3)]
+    for n, key in enumerate(keys):
+        cache.write(key, n)
+        os.utime(tmp_path / f"kb-{key}.pickle", (1_000_000 + n, 1_000_000 + n))
+    kept = sorted(p.name for p in tmp_path.glob("kb-*.pickle"))
+    assert kept == sorted(f"kb-{k}.pickle" for k in keys[-cache.KEEP :])
+    assert cache.read(keys[-1]) == len(keys) - 1

@@ -11,7 +11,8 @@ Where: ``$HEPATOBOARD_KB_CACHE`` if set (``off`` disables the cache), else
 ``$XDG_CACHE_HOME/hepatoboard``, else ``~/.cache/hepatoboard``. The directory is created private
 to the user (mode 0700); a cache file that is not the user's own, is writable by others, or
 cannot be read back is ignored (and replaced), never trusted. Nothing is cached when the
-directory cannot be written.
+directory cannot be written. Each write keeps the :data:`KEEP` newest files and removes the
+older ones.
 
 Known gap: the cache holds no patient data but trusts the user's own cache directory, as any
 program trusts its own installation; set ``HEPATOBOARD_KB_CACHE=off`` where that is not wanted.
@@ -32,6 +33,7 @@ from typing import Any
 
 ENV = "HEPATOBOARD_KB_CACHE"
 PACKAGE = "hepatoboard"
+KEEP = 4  # cache files kept per directory (several checkouts or versions side by side)
 
 
 def cache_dir() -> Path | None:
@@ -100,5 +102,13 @@ def write(key: str, obj: Any) -> None:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, directory / f"kb-{key}.pickle")
+        _prune(directory)
     except OSError:
         return
+
+
+def _prune(directory: Path) -> None:
+    """Remove all but the :data:`KEEP` newest cache files."""
+    files = sorted(directory.glob("kb-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)
