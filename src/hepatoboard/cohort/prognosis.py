@@ -23,6 +23,7 @@ from typing import Any, cast
 
 import polars as pl
 
+from hepatoboard.cohort.exact import FactRows
 from hepatoboard.cohort.frame import Facts
 from hepatoboard.criteria.evaluate import FactValue
 from hepatoboard.planning.result import ACTIVE
@@ -30,43 +31,10 @@ from hepatoboard.planning.result import ACTIVE
 BSC = "best_supportive_care"
 
 
-class _Columns:
-    """Fact values of every row, extracted on first use."""
-
-    def __init__(self, f: Facts) -> None:
-        self.f = f
-        self._cache: dict[str, list[FactValue]] = {}
-
-    def get(self, name: str) -> list[FactValue]:
-        if name not in self._cache:
-            self._cache[name] = self._extract(name)
-        return self._cache[name]
-
-    def _extract(self, name: str) -> list[FactValue]:
-        col = self.f.columns[name]
-        words = col.mask.used_words()
-        frame = self.f.df.select(
-            col.value.alias("v"), *(col.mask.word(w).alias(f"w{w}") for w in words)
-        )
-        out = []
-        for row in frame.iter_rows():
-            value = row[0]
-            if value is not None and col.items is not None:
-                value = [item for i, item in enumerate(col.items) if value >> i & 1]
-            missing: tuple[str, ...] = ()
-            if value is None:
-                full = [0] * self.f.bits.words
-                for w, v in zip(words, row[1:], strict=True):
-                    full[w] = v
-                missing = tuple(self.f.bits.decode(full))
-            out.append(FactValue(value, missing))
-        return out
-
-
 class _RowFacts(Mapping[str, FactValue]):
     """One row's facts, read on demand; records which names the model read."""
 
-    def __init__(self, columns: _Columns, row: int, names: tuple[str, ...]) -> None:
+    def __init__(self, columns: FactRows, row: int, names: tuple[str, ...]) -> None:
         self.columns, self.row, self.names = columns, row, names
         self.read: set[str] = set()
         self.iterated = False
@@ -112,7 +80,7 @@ def medians(f: Facts, out: pl.DataFrame) -> dict[str, pl.Series]:
     for, or the model gives no estimate)."""
     from hepatoboard.prognosis import predict
 
-    columns = _Columns(f)
+    columns = FactRows(f)  # every row, each fact extracted on first use
     names = tuple(n for n in f.columns if not n.startswith("#"))
     memo: dict[tuple[str, ...], dict[frozenset[str], dict[tuple[Any, ...], dict[str, float]]]]
     memo = {}

@@ -108,11 +108,10 @@ def _case_of(form: Any, text: str, origin: str) -> tuple[Any, str | None]:
     saying which was used (runs in a worker thread)."""
     if not text:
         doc = form_to_document(form, form_sections())
+        case = parse_case(doc)  # errors on their fields first (an invalid id too)
         if not has_case_fields(doc):
-            if doc.get("id") is not None:
-                parse_case(doc)  # an invalid id is an error on its field, before "empty"
             raise CaseError([Problem("", EMPTY)])
-        return parse_case(doc), None
+        return case, None
     notice = None
     try:
         ignored = has_case_fields(form_to_document(form, form_sections()))
