@@ -56,11 +56,27 @@ PRODUCERS: dict[str, Producer] = {
 __all__ = ["PRODUCERS", "Facts", "derive_facts"]
 
 
+# The facts of the last few cases, by object: intake derives them to check contradictions and
+# the assessment of the same (frozen) case object needs them again. Entries hold the case and
+# knowledge base themselves, so an id is never reused while its entry lives.
+_RECENT: dict[int, tuple[Case, KnowledgeBase, dt.date, Facts]] = {}
+_RECENT_SIZE = 64
+
+
 def derive_facts(case: Case, kb: KnowledgeBase, as_of: dt.date) -> Facts:
     """Every case-phase fact of the catalogue for one case (staging facts are added by
-    :mod:`hepatoboard.staging`, plan facts by :mod:`hepatoboard.planning`)."""
+    :mod:`hepatoboard.staging`, plan facts by :mod:`hepatoboard.planning`). A new dict on every
+    call: the caller may add to it."""
+    hit = _RECENT.get(id(case))
+    if hit is not None:
+        seen_case, seen_kb, seen_as_of, seen = hit
+        if seen_case is case and seen_kb is kb and seen_as_of == as_of:
+            return dict(seen)
     facts = direct_facts(case, kb)
     ctx = Context(case, kb, as_of, facts)
     for producer in PRODUCERS.values():
         facts.update(producer.derive(ctx))
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.clear()  # simplest bound; a miss only costs one derivation
+    _RECENT[id(case)] = (case, kb, as_of, dict(facts))
     return facts

@@ -14,7 +14,7 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -230,9 +230,11 @@ def audit(
     *,
     commit: bool = True,
 ) -> None:
-    """Append one audit event (sanitised: no control characters, bounded lengths)."""
-    session.add(
-        AuditEvent(
+    """Append one audit event (sanitised: no control characters, bounded lengths). A plain
+    INSERT in the session's transaction: it skips the ORM's unit of work, which cost more than
+    the insert on every request."""
+    session.execute(
+        insert(AuditEvent).values(
             actor=_clean(actor, 100),
             action=_clean(action, 60),
             target=_clean(target, 250) or None,
