@@ -126,7 +126,7 @@ async def preview(
     who: Annotated[Principal, Depends(require("assessment.preview", "viewer"))],
     profile: Profile = None,
     as_of: AsOf = None,
-) -> JSONResponse:
+) -> Response:
     """Assess a case without storing it."""
     try:
         case = await read_case(request, as_of)
