@@ -48,12 +48,12 @@ class Spell:
     ordered: bool = False
 
 
-def decode_all(df: pl.DataFrame, masks: dict[str, Spell]) -> pl.DataFrame:
+def decode_all(df: pl.DataFrame, masks: dict[str, Spell], many: int = MANY) -> pl.DataFrame:
     """The text of every named mask for every row. A mask with few distinct values is decoded
     once per distinct value and put back with one lookup; one with many (the union of every
     missing field) is spelled out with one piece per bit that occurs. A mask of several words
-    is keyed by the hash of its words (checked free of collisions; a lookup by join
-    otherwise). The lookups run in one parallel pass."""
+    is keyed by the hash of its words; every row's words are checked against those of its key
+    (a hash collision falls back to a lookup by join). The lookups run in one parallel pass."""
     keys: dict[str, pl.Expr] = {}
     aggs: list[pl.Expr] = []
     for name, sp in masks.items():
@@ -61,13 +61,16 @@ def decode_all(df: pl.DataFrame, masks: dict[str, Spell]) -> pl.DataFrame:
         words = [sp.mask.word(w).alias(f"w{w}") for w in used]
         if len(used) == 1:
             keys[name] = words[0]
+            aggs.append(words[0].unique().implode().alias(name))
         elif used:
-            keys[name] = pl.struct(pl.struct(words).hash().alias("#k"), *words)
-        if name in keys:
-            aggs.append(keys[name].unique().implode().alias(name))
-            aggs.extend(sp.mask.word(w).bitwise_or().alias(f"{name}#or{w}") for w in used)
+            keys[name] = pl.struct(words).hash()
+            first = keys[name].arg_unique()
+            aggs.append(
+                pl.struct(keys[name].alias("#k"), *words).gather(first).implode().alias(name)
+            )
+        aggs.extend(sp.mask.word(w).bitwise_or().alias(f"{name}#or{w}") for w in used)
     distinct = df.lazy().select(aggs).collect() if aggs else pl.DataFrame()
-    lookups, joins = [], {}
+    lookups, checks, codes, tables = [], [], [], {}
     spellers: dict[tuple[int, bool], Text] = {}
     for name, sp in masks.items():
         used = sp.mask.used_words()
@@ -80,35 +83,50 @@ def decode_all(df: pl.DataFrame, masks: dict[str, Spell]) -> pl.DataFrame:
             lookups.append(pl.lit(text([0] * n_words)).alias(name))
             continue
         values = distinct[name][0]
-        if values.len() > MANY:
+        if values.len() > many:
             seen = {w: distinct[f"{name}#or{w}"][0] or 0 for w in used}
             lookups.append(_spelled(sp, seen).alias(name))
             continue
         if len(used) == 1:
             hashes = values.to_list()
             rows = [{f"w{used[0]}": h} for h in hashes]
-            key = keys[name]
         else:
             rows = values.to_list()
             hashes = [r["#k"] for r in rows]
-            key = keys[name].struct.field("#k")
         texts = [text(_full(tuple(r[f"w{w}"] for w in used), used, n_words)) for r in rows]
-        if len(set(hashes)) < len(hashes):  # a hash collision: look up by join
-            joins[name] = (used, rows, texts)
-            continue
-        code = key.replace_strict(hashes, range(len(hashes)), return_dtype=pl.UInt32)
-        lookups.append(pl.lit(pl.Series(texts, dtype=pl.Categorical)).gather(code).alias(name))
-    out = df.lazy().select(lookups).collect()
-    for name, (used, rows, texts) in joins.items():
-        cols = [f"w{w}" for w in used]
-        table = pl.DataFrame([[r[c] for c in cols] for r in rows], schema=cols, orient="row")
-        table = table.with_columns(pl.Series("#text", texts, dtype=pl.String))
-        mask = masks[name].mask
-        left = df.select(mask.word(w).alias(f"w{w}") for w in used)
-        out = out.with_columns(
-            left.join(table, on=cols, how="left", maintain_order="left")["#text"].alias(name)
+        tables[name] = (used, rows, texts)
+        code = f"#code.{name}"
+        codes.append(
+            keys[name]
+            .replace_strict(hashes, range(len(hashes)), return_dtype=pl.UInt32)
+            .alias(code)
         )
+        table = pl.Series(texts, dtype=pl.Categorical)
+        lookups.append(pl.lit(table).gather(pl.col(code)).alias(name))
+        if len(used) > 1:
+            same = [
+                sp.mask.word(w)
+                == pl.lit(pl.Series([r[f"w{w}"] for r in rows], dtype=WORD)).gather(pl.col(code))
+                for w in used
+            ]
+            checks.append(pl.all_horizontal(same).all().alias(f"{name}#same"))
+    coded = df.lazy().with_columns(codes).collect() if codes else df
+    out = coded.lazy().select(lookups + checks).collect()
+    collided = [c.removesuffix("#same") for c in out.columns if c.endswith("#same")]
+    for name in [c for c in collided if not out[f"{c}#same"][0]]:
+        out = out.with_columns(_joined(df, masks[name], tables[name][0], spellers).alias(name))
     return out.select(pl.col(list(masks)).cast(pl.Categorical))
+
+
+def _joined(df: pl.DataFrame, sp: Spell, used: list[int], spellers: dict) -> pl.Series:
+    """The text of a mask by a join on its words (exact, for a mask whose hash collided)."""
+    cols = [f"w{w}" for w in used]
+    left = df.select(sp.mask.word(w).alias(f"w{w}") for w in used)
+    table = left.unique(maintain_order=True)
+    text = spellers[(id(sp.bits), sp.ordered)]
+    texts = [text(_full(r, used, sp.bits.words)) for r in table.iter_rows()]
+    table = table.with_columns(pl.Series("#text", texts, dtype=pl.String))
+    return left.join(table, on=cols, how="left", maintain_order="left", nulls_equal=True)["#text"]
 
 
 def _spelled(sp: Spell, seen: dict[int, int]) -> pl.Expr:
