@@ -19,7 +19,7 @@ from hepatoboard.cohort.validate import Invalid
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.knowledge.base import KnowledgeBase
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 250_000
 
 
 @dataclass(frozen=True)
