@@ -9,7 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from hepatoboard.cli.common import AsOfOption, ProfileOption, fail, parse_date
+from hepatoboard.cli.common import (
+    AsOfOption,
+    ProfileOption,
+    SiteOption,
+    check_site,
+    fail,
+    parse_date,
+)
 
 app = typer.Typer(
     help="Registries and cohorts: every case of a file assessed with the same rules.",
@@ -52,6 +59,7 @@ def run(
     ] = False,
     profile: ProfileOption = None,
     as_of: AsOfOption = None,
+    site: SiteOption = None,
 ) -> None:
     """Assess every row of INPUT. An invalid row is reported (row, field, message), gets no
     plan and does not stop the run."""
@@ -62,10 +70,13 @@ def run(
     if not out.parent.exists():
         fail(f"--out: folder '{out.parent}' does not exist")
     date = parse_date(as_of)
+    check_site(site)
     from hepatoboard.cohort.mapping import InputError
 
     try:
-        result, kb, opts = _assess(input, mapping, profile, date, prognosis, workers, scheduler)
+        result, kb, opts = _assess(
+            input, mapping, profile, date, prognosis, workers, scheduler, site
+        )
         _write(result, out, summary, kb, opts)
     except InputError as exc:
         fail(str(exc))
@@ -89,6 +100,7 @@ def _assess(
     prognosis: bool,
     workers: int | None,
     scheduler: str | None,
+    site: str | None = None,
 ) -> tuple[Any, Any, Any]:
     import datetime as dt
 
@@ -104,7 +116,7 @@ def _assess(
             f"--profile: unknown profile '{profile}'; accepted: {', '.join(kb.profiles)}"
         )
     mapping = load_mapping(mapping_path) if mapping_path is not None else None
-    opts = Options(as_of=date or dt.date.today(), profile=profile, prognosis=prognosis)
+    opts = Options(as_of=date or dt.date.today(), profile=profile, prognosis=prognosis, site=site)
     distributed = workers is not None or scheduler is not None
     parquet = Path(input).suffix.lower() in (".parquet", ".pq") and Path(input).is_file()
     if distributed and parquet:

@@ -1,7 +1,8 @@
 """The per-row output of the cohort engine: one row per case (``docs/cohort.md``).
 
 Masks become text here: each distinct mask value of a column is decoded once (there are few)
-and the decoded text is put back with one lookup, so decoding costs little per row. Lists are
+and the decoded text is put back with one lookup, so decoding costs little per row; a mask with
+many distinct values (the union of every missing field) is spelled out per row instead. Lists are
 ``;``-separated text, the same in Parquet and CSV; an empty list is an empty string. The
 decoded columns are categorical (each distinct text stored once; dictionary-encoded in
 Parquet).
@@ -10,6 +11,7 @@ Parquet).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -17,6 +19,7 @@ from hepatoboard.cohort.exact import python_round, rounded
 from hepatoboard.cohort.frame import Facts
 from hepatoboard.cohort.plan import PlanColumns
 from hepatoboard.criteria.polars import (
+    WORD,
     Compiled,
     CompiledClassification,
     FieldBits,
@@ -31,46 +34,114 @@ SEP = ";"
 Text = Callable[[Sequence[int | None]], str]
 
 
-def decode_all(df: pl.DataFrame, masks: dict[str, tuple[Mask, int, Text]]) -> pl.DataFrame:
-    """``text(mask words)`` for every row and every named mask, each distinct value decoded
-    once; the lookups run in one parallel pass. A mask of several words is keyed by the hash of
-    its words (checked free of collisions; a lookup by join otherwise)."""
+MANY = 4096
+"""A mask column with more distinct values than this is spelled out per row (vectorised)
+rather than decoded once per distinct value in Python."""
+
+
+@dataclass(frozen=True)
+class Spell:
+    """How to write a mask as text: its bits' names, sorted or in allocation order (ids)."""
+
+    mask: Mask
+    bits: FieldBits
+    ordered: bool = False
+
+
+def decode_all(df: pl.DataFrame, masks: dict[str, Spell], many: int = MANY) -> pl.DataFrame:
+    """The text of every named mask for every row. A mask with few distinct values is decoded
+    once per distinct value and put back with one lookup; one with many (the union of every
+    missing field) is spelled out with one piece per bit that occurs. A mask of several words
+    is keyed by the hash of its words; every row's words are checked against those of its key
+    (a hash collision falls back to a lookup by join). The lookups run in one parallel pass."""
     keys: dict[str, pl.Expr] = {}
-    for name, (mask, _, _) in masks.items():
-        used = mask.used_words()
-        words = [mask.word(w).alias(f"w{w}") for w in used]
+    aggs: list[pl.Expr] = []
+    for name, sp in masks.items():
+        used = sp.mask.used_words()
+        words = [sp.mask.word(w).alias(f"w{w}") for w in used]
         if len(used) == 1:
-            keys[name] = pl.struct(words[0].alias("#k"), words[0])
+            keys[name] = words[0]
+            aggs.append(words[0].unique().implode().alias(name))
         elif used:
-            keys[name] = pl.struct(pl.struct(words).hash().alias("#k"), *words)
-    distinct = df.lazy().select(v.unique().implode().alias(k) for k, v in keys.items()).collect()
-    lookups, joins = [], {}
-    for name, (mask, n_words, text) in masks.items():
-        used = mask.used_words()
+            keys[name] = pl.struct(words).hash()
+            first = keys[name].arg_unique()
+            aggs.append(
+                pl.struct(keys[name].alias("#k"), *words).gather(first).implode().alias(name)
+            )
+        aggs.extend(sp.mask.word(w).bitwise_or().alias(f"{name}#or{w}") for w in used)
+    distinct = df.lazy().select(aggs).collect() if aggs else pl.DataFrame()
+    lookups, checks, codes, tables = [], [], [], {}
+    spellers: dict[tuple[int, bool], Text] = {}
+    for name, sp in masks.items():
+        used = sp.mask.used_words()
+        n_words = sp.bits.words
+        sk = (id(sp.bits), sp.ordered)
+        if sk not in spellers:
+            spellers[sk] = ids_text(sp.bits) if sp.ordered else fields_text(sp.bits)
+        text = spellers[sk]
         if not used:
             lookups.append(pl.lit(text([0] * n_words)).alias(name))
             continue
-        rows = distinct[name][0].to_list()
-        hashes = [r["#k"] for r in rows]
-        texts = [text(_full(tuple(r[f"w{w}"] for w in used), used, n_words)) for r in rows]
-        if len(set(hashes)) < len(hashes):  # a hash collision: look up by join
-            joins[name] = (used, rows, texts)
+        values = distinct[name][0]
+        if values.len() > many:
+            seen = {w: distinct[f"{name}#or{w}"][0] or 0 for w in used}
+            lookups.append(_spelled(sp, seen).alias(name))
             continue
-        key = keys[name].struct.field("#k")
-        lookups.append(
-            key.replace_strict(hashes, texts, default=None, return_dtype=pl.String).alias(name)
+        if len(used) == 1:
+            hashes = values.to_list()
+            rows = [{f"w{used[0]}": h} for h in hashes]
+        else:
+            rows = values.to_list()
+            hashes = [r["#k"] for r in rows]
+        texts = [text(_full(tuple(r[f"w{w}"] for w in used), used, n_words)) for r in rows]
+        tables[name] = (used, rows, texts)
+        code = f"#code.{name}"
+        codes.append(
+            keys[name]
+            .replace_strict(hashes, range(len(hashes)), return_dtype=pl.UInt32)
+            .alias(code)
         )
-    out = df.lazy().select(lookups).collect()
-    for name, (used, rows, texts) in joins.items():
-        cols = [f"w{w}" for w in used]
-        table = pl.DataFrame([[r[c] for c in cols] for r in rows], schema=cols, orient="row")
-        table = table.with_columns(pl.Series("#text", texts, dtype=pl.String))
-        mask = masks[name][0]
-        left = df.select(mask.word(w).alias(f"w{w}") for w in used)
-        out = out.with_columns(
-            left.join(table, on=cols, how="left", maintain_order="left")["#text"].alias(name)
-        )
+        table = pl.Series(texts, dtype=pl.Categorical)
+        lookups.append(pl.lit(table).gather(pl.col(code)).alias(name))
+        if len(used) > 1:
+            same = [
+                sp.mask.word(w)
+                == pl.lit(pl.Series([r[f"w{w}"] for r in rows], dtype=WORD)).gather(pl.col(code))
+                for w in used
+            ]
+            checks.append(pl.all_horizontal(same).all().alias(f"{name}#same"))
+    coded = df.lazy().with_columns(codes).collect() if codes else df
+    out = coded.lazy().select(lookups + checks).collect()
+    collided = [c.removesuffix("#same") for c in out.columns if c.endswith("#same")]
+    for name in [c for c in collided if not out[f"{c}#same"][0]]:
+        out = out.with_columns(_joined(df, masks[name], tables[name][0], spellers).alias(name))
     return out.select(pl.col(list(masks)).cast(pl.Categorical))
+
+
+def _joined(df: pl.DataFrame, sp: Spell, used: list[int], spellers: dict) -> pl.Series:
+    """The text of a mask by a join on its words (exact, for a mask whose hash collided)."""
+    cols = [f"w{w}" for w in used]
+    left = df.select(sp.mask.word(w).alias(f"w{w}") for w in used)
+    table = left.unique(maintain_order=True)
+    text = spellers[(id(sp.bits), sp.ordered)]
+    texts = [text(_full(r, used, sp.bits.words)) for r in table.iter_rows()]
+    table = table.with_columns(pl.Series("#text", texts, dtype=pl.String))
+    return left.join(table, on=cols, how="left", maintain_order="left", nulls_equal=True)["#text"]
+
+
+def _spelled(sp: Spell, seen: dict[int, int]) -> pl.Expr:
+    """The text of a mask per row: the names of its bits that are set, ``;``-separated, in the
+    order :meth:`FieldBits.decode` gives (``seen``: per word, every bit set in some row)."""
+    named = [(name, w, bit) for w, v in seen.items() for name, bit in sp.bits.named_bits(w, v)]
+    if not sp.ordered:
+        named.sort(key=lambda x: x[0])
+    if not named:
+        return pl.lit("")
+    pieces = [
+        pl.when((sp.mask.word(w) & pl.lit(bit, WORD)).cast(pl.Boolean)).then(pl.lit(name))
+        for name, w, bit in named
+    ]
+    return pl.concat_str(pieces, separator=SEP, ignore_nulls=True).fill_null("")
 
 
 def _full(row: tuple[int, ...], used: list[int], words: int) -> list[int | None]:
@@ -283,14 +354,13 @@ def build(
             words[w] = pl.col(f"#{key}#{w}")
         stored[key] = Mask(exprs=words)
     out = f.df.lazy().select(**cols).collect()
-    fields = fields_text(f.bits)
-    todo: dict[str, tuple[Mask, int, Text]] = {}
+    todo: dict[str, Spell] = {}
     for key, mask in stored.items():
         if key.startswith("reasons."):
             bits = plan.options[key.removeprefix("reasons.")].reason_bits
-            todo[key] = (mask, bits.words, ids_text(bits))
+            todo[key] = Spell(mask, bits, ordered=True)
         else:
-            todo[key] = (mask, f.bits.words, fields)
+            todo[key] = Spell(mask, f.bits)
     text = decode_all(out, todo)
     out = out.select(pl.exclude(r"^#.*$")).hstack(text)
     order = [c for c in cols if not c.startswith("#")]

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from hepatoboard.cohort import kernel, rows
+from hepatoboard.cohort.availability import with_availability
 from hepatoboard.cohort.read import Input
 from hepatoboard.cohort.validate import Invalid
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.knowledge.base import KnowledgeBase
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 250_000
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Options:
     profile: str | None = None
     prognosis: bool = False
     chunk_rows: int = CHUNK_ROWS
+    site: str | None = None  # availability profile: adds the availability columns
 
 
 Progress = Callable[[int], None]
@@ -123,6 +125,7 @@ def combine(
     else:
         output = kernel.empty_output(kb, opts.as_of, opts.profile, opts.prognosis)
     bad = [x for r in results for x in r.invalid] + invalid
+    output = with_availability(output, kb, opts.site)
     return kernel.Result(output, sorted(bad, key=lambda x: x.row))
 
 

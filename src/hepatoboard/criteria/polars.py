@@ -82,6 +82,18 @@ class FieldBits:
             out[w] = out.get(w, 0) | b
         return Mask(const=out)
 
+    def named_bits(self, w: int, value: int) -> list[tuple[str, int]]:
+        """(case field path, bit value) of every bit of ``value`` in word ``w`` that names a
+        case field (markers dropped), in the order the bits were allocated."""
+        out = []
+        while value:
+            low = value & -value
+            name = self._names[w * WORD_BITS + low.bit_length() - 1]
+            if name is not None and not name.startswith("fact:"):
+                out.append((name, low))
+            value ^= low
+        return out
+
     def decode(self, words: Sequence[int | None], *, ordered: bool = False) -> list[str]:
         """The case field paths of a mask value (markers dropped), sorted as the assessment
         lists them (``ordered``: in the order the bits were allocated)."""

@@ -39,24 +39,35 @@ def _score(f: Facts, score: PointScore, done: dict[str, str]) -> tuple[pl.Expr, 
     return pl.when(~unknown).then(total), union(masks)
 
 
+def _group(f: Facts, name: str, score: PointScore) -> dict[str, NewFact]:
+    """The group of a score whose points are stored: read from the points column, with the
+    points' stored mask (the same mask the group had when computed with the points)."""
+    if name in POINTS_ONLY:
+        return {}
+    points = f.value(f"{name}_points")
+    group: pl.Expr | None = None
+    for g in score.groups:
+        hit = points <= g.max_points
+        group = (
+            pl.when(hit).then(pl.lit(g.label))
+            if group is None
+            else group.when(hit).then(pl.lit(g.label))  # type: ignore[attr-defined]
+        )
+    value = pl.lit(None, pl.String) if group is None else group.otherwise(None)  # type: ignore[attr-defined]
+    mask = f.columns[f"{name}_points"].mask
+    return {GROUP_FACT.get(name, f"{name}_group"): NewFact(value, mask)}
+
+
 def derive(f: Facts) -> dict[str, NewFact]:
     done: dict[str, str] = {}
+    groups: dict[str, NewFact] = {}  # of the score before, added with the next score's points
     for name, score in f.kb.scores.point_scores.items():
         points, mask = _score(f, score, done)
-        new = {f"{name}_points": NewFact(points, mask)}
-        if name not in POINTS_ONLY:
-            group: pl.Expr | None = None
-            for g in score.groups:
-                hit = points <= g.max_points
-                group = (
-                    pl.when(hit).then(pl.lit(g.label))
-                    if group is None
-                    else group.when(hit).then(pl.lit(g.label))  # type: ignore[attr-defined]
-                )
-            value = pl.lit(None, pl.String) if group is None else group.otherwise(None)  # type: ignore[attr-defined]
-            new[GROUP_FACT.get(name, f"{name}_group")] = NewFact(value, mask)
-        f.add(new)
+        f.add({**groups, f"{name}_points": NewFact(points, mask)})
+        groups = _group(f, name, score)
         done[name] = f"{name}_points"
+    if groups:
+        f.add(groups)
     largest, nodules = f.value("largest_cm"), f.value("nodules")
     params = f.kb.scores.tumour_burden
     tbs = python_map(
