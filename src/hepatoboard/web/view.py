@@ -18,7 +18,7 @@ from typing import Any
 from hepatoboard.reports.clinician import TARGETS, field_label
 from hepatoboard.reports.family.questions import missing_questions
 from hepatoboard.reports.grouping import group_options, is_systemic
-from hepatoboard.reports.i18n import translations
+from hepatoboard.reports.i18n import N_, translations
 
 _INDEX = re.compile(r"\[(\d+)\]")
 BSC_ID = "best_supportive_care"
@@ -268,13 +268,13 @@ def case_facts(case: dict[str, Any] | None, a: dict[str, Any]) -> list[tuple[str
     ecog = (case.get("performance") or {}).get("ecog")
     age = (case.get("patient") or {}).get("age")
     return [
-        ("Age", f"{age}" if age is not None else "unknown"),
+        (N_("Age"), f"{age}" if age is not None else "unknown"),
         ("ECOG", f"{ecog}" if ecog is not None else "unknown"),
         ("Child-Pugh", f"{cp['class']}{cp['points']}" if cp else "unknown"),
         ("AFP", _measure((case.get("labs") or {}).get("afp"))),
-        ("Nodes", _nodes(case)),
-        ("Varices", _varices(case)),
-        ("Prior lines", _prior(case, names)),
+        (N_("Nodes"), _nodes(case)),
+        (N_("Varices"), _varices(case)),
+        (N_("Prior lines"), _prior(case, names)),
     ]
 
 
