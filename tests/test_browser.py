@@ -438,11 +438,21 @@ def test_print_keeps_evidence_and_reasons(examples):
 
 
 # ---------------------------------------------------------------- page language (issue 15 item 4)
+def _intake_message(section: dict) -> str:
+    """The intake's message for an invalid case section (what the form shows next to it)."""
+    from hepatoboard.contracts.errors import CaseError
+    from hepatoboard.intake import parse_case
+
+    with pytest.raises(CaseError) as exc:
+        parse_case({"format": "hepatoboard-case/1", **section})
+    return exc.value.problems[0].message
+
+
 def test_vietnamese_pages_form_labels_and_linked_errors(server, browser, tmp_path):
     """Tiếng Việt chosen on the login page: it is remembered after login, the form's labels and
     choices come from the Vietnamese catalogue, the error summary is Vietnamese and linked to its
     field, and the Vietnamese form passes axe and fits 390 px."""
-    from hepatoboard.web.i18n import ui_translations
+    from hepatoboard.web.i18n import translate_message, ui_translations
 
     vi = ui_translations("vi").gettext
     srv, token = server
@@ -472,13 +482,18 @@ def test_vietnamese_pages_form_labels_and_linked_errors(server, browser, tmp_pat
     page.click("#submit")
     summary = page.locator("#error-summary")
     summary.wait_for()
+    page.screenshot(path=str((SHOTS or tmp_path) / "case-form-vi-390.png"), full_page=False)
     assert summary.locator("h2").inner_text() == vi("The case has 1 problem")
     link = summary.locator("a[href='#labs.inr']")
-    assert link.inner_text().startswith(vi("INR") + ":")
+    message = translate_message(
+        _intake_message({"labs": {"inr": 35.0}}), "vi"
+    )  # the form sends a float
+    assert message.startswith("Giá trị phải")  # the validator's message, in Vietnamese
+    assert link.inner_text() == f"{vi('INR')}: {message}"
+    assert page.inner_text("#err-labs\\.inr") == message
     assert page.get_attribute("#labs\\.inr", "aria-describedby") == "err-labs.inr"
     link.click()
     assert page.evaluate("document.activeElement.id") == "labs.inr"
-    page.screenshot(path=str((SHOTS or tmp_path) / "case-form-vi-390.png"), full_page=False)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORTS["phone"][0], f"horizontal overflow: {width} px"
     assert axe_serious(page) == []

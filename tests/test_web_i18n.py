@@ -112,3 +112,34 @@ def test_catalogue_placeholders_diacritics_and_no_binary():
 def test_clinical_terms_as_used_in_vietnamese_hospitals(english, vietnamese):
     assert vietnamese in ui_translations("vi").gettext(english)
     assert ui_translations("en").gettext(english) == english
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        {"labs": {"inr": 35}},
+        {"labs": {"inr": -1}},
+        {"patient": {"age": "abc"}},
+        {"performance": {"ecog": 7}},
+        {"labs": {"date": "31/31/2020"}},
+        {"patient": {"sex": "x"}},
+        {"lymph_nodes": [{"count": 2}]},
+        {"labs": {"bilirubin": {"value": 1, "unit": "g"}}},
+        {"labs": {"bilirubin": {"value": 900, "unit": "mg/dL"}}},
+    ],
+)
+def test_validator_messages_are_shown_in_vietnamese_with_their_values(section):
+    """The intake's own messages (not a copy of them): the Vietnamese keeps every value and
+    limit of the English message; English is shown unchanged."""
+    from hepatoboard.contracts.errors import CaseError
+    from hepatoboard.intake import parse_case
+    from hepatoboard.web.i18n import translate_message
+
+    with pytest.raises(CaseError) as exc:
+        parse_case({"format": "hepatoboard-case/1", **section})
+    for problem in exc.value.problems:
+        english = problem.message
+        shown = translate_message(english, "vi")
+        assert translate_message(english, "en") == english
+        assert shown != english and VI.search(shown), english
+        assert re.findall(r"\d+(?:\.\d+)?", shown) == re.findall(r"\d+(?:\.\d+)?", english)

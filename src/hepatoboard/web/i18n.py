@@ -12,11 +12,12 @@ and the validator's messages stay in English, as written in the knowledge base a
 from __future__ import annotations
 
 import gettext
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from hepatoboard.reports.i18n import LANGUAGES, check_lang, compile_po
+from hepatoboard.reports.i18n import LANGUAGES, N_, check_lang, compile_po
 
 LANG_COOKIE = "hepatoboard_lang"
 LANG_NAMES = {"en": "English", "vi": "Tiếng Việt"}
@@ -41,6 +42,48 @@ def lang_of(request: Any) -> str:
     """The page language of a request: its cookie's, else English."""
     lang = str(request.cookies.get(LANG_COOKIE) or "en")
     return lang if lang in LANGUAGES else "en"
+
+
+# The validator's most common messages (hepatoboard.intake.messages, pydantic) and the form's
+# own, as templates: what stands in braces is copied from the English message.
+VALIDATOR_MESSAGES = (
+    N_("Input should be less than or equal to {limit} (got {got})"),
+    N_("Input should be greater than or equal to {limit} (got {got})"),
+    N_("Input should be less than {limit} (got {got})"),
+    N_("Input should be greater than {limit} (got {got})"),
+    N_("Input should be a valid integer (got {got})"),
+    N_("Input should be a valid number (got {got})"),
+    N_("must be a date written YYYY-MM-DD (got {got})"),
+    N_("must be one of {choices} (got {got})"),
+    N_("required when this entry is given"),
+    N_("unit {unit} is not accepted; use one of: {accepted}"),
+    N_("{value} is outside physiological limits; accepted: {accepted}"),
+    N_(
+        "marked 'none found' but {count} row(s) are filled in; choose 'as listed below' or clear "
+        "the rows"
+    ),
+    N_("the uploaded file {name} is empty"),
+    N_("the uploaded file is not UTF-8 text"),
+)
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    def pattern(template: str) -> re.Pattern[str]:
+        return re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(template)), re.S)
+
+    return tuple((pattern(t), t) for t in VALIDATOR_MESSAGES)
+
+
+def translate_message(message: str, lang: str) -> str:
+    """A validation message in ``lang``: a known template with its values copied over, else
+    the catalogue's entry for the whole message, else the message as it is (English)."""
+    _ = ui_translations(lang).gettext
+    for rx, template in _patterns():
+        m = rx.fullmatch(message)
+        if m:
+            return _(template).format(**m.groupdict())
+    return _(message)
 
 
 def extract_web_messages() -> dict[str, list[str]]:

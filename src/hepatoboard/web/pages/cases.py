@@ -32,7 +32,7 @@ from hepatoboard.web.forms import (
     problem_field,
     rows_left_out,
 )
-from hepatoboard.web.i18n import lang_of, ui_translations
+from hepatoboard.web.i18n import lang_of, translate_message
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import check_csrf, current_user
 from hepatoboard.web.view import plan_context
@@ -141,9 +141,10 @@ async def submit(request: Request) -> Response:
     except CaseError as exc:
         await run_in_threadpool(audit, request, who.name, "assessment.create", None, "invalid")
         errors: dict[str, list[str]] = {}
-        _ = ui_translations(lang_of(request)).gettext  # the validator's messages stay English
+        lang = lang_of(request)
         for p in exc.problems:
-            errors.setdefault(problem_field(p.path) or "_document", []).append(_(p.message))
+            shown = translate_message(p.message, lang)
+            errors.setdefault(problem_field(p.path) or "_document", []).append(shown)
         return page(
             request,
             "case_form.html",
