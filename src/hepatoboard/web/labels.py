@@ -238,3 +238,19 @@ PROFILES = {
     "china": N_("China: international plus CNLC 2022"),
     "asia": N_("Asia: international plus Asian practice (Vietnam MOH 3129/2020, CNLC, INASL)"),
 }
+
+STATUS_NAMES = {
+    "recommended": N_("recommended"),
+    "consider": N_("consider"),
+    "undetermined": N_("undetermined"),
+    "not_eligible": N_("not eligible"),
+}
+MODALITY_NAMES = {
+    "immunotherapy": N_("immunotherapy"),
+    "targeted_therapy": N_("targeted therapy"),
+    "chemotherapy": N_("chemotherapy"),
+    "radiotherapy": N_("radiotherapy"),
+    "surgery_interventional": N_("surgery or intervention"),
+    "locoregional": N_("locoregional treatment"),
+    "supportive": N_("supportive care"),
+}

@@ -19,7 +19,7 @@ from jinja2.runtime import Context
 from hepatoboard.reports.grouping import STATUS_ORDER
 from hepatoboard.web.forms import Widget, form_sections
 from hepatoboard.web.i18n import LANG_NAMES, lang_of, ui_translations
-from hepatoboard.web.labels import PROFILES
+from hepatoboard.web.labels import MODALITY_NAMES, PROFILES, STATUS_NAMES
 from hepatoboard.web.security import csrf_token
 from hepatoboard.web.view import form_label, humanize
 
@@ -62,6 +62,8 @@ def configure(kb_version: str) -> None:
         label_of=label_of,
         profile_names=PROFILES,
         lang_names=LANG_NAMES,
+        status_names=STATUS_NAMES,
+        modality_names=MODALITY_NAMES,
         _=_gettext,
     )
 
