@@ -136,8 +136,10 @@ def _kind(full: str, label: str, annotation: Any) -> Widget:
 
 
 def _model_widgets(model: type[BaseModel], prefix: str) -> list[Widget]:
+    # a field's document key is its alias where it has one (``class``, not ``class_``)
     return [
-        _widget(prefix, name, f.annotation, f.description) for name, f in model.model_fields.items()
+        _widget(prefix, f.alias or name, f.annotation, f.description)
+        for name, f in model.model_fields.items()
     ]
 
 
@@ -202,6 +204,7 @@ def _shown(widget: Widget, value: Any) -> Any:
 def _fill(out: dict[str, Any], widgets: list[Widget], entry: dict[str, Any]) -> None:
     for w in widgets:
         key = w.name.rsplit(".", 1)[-1]
+        key = key if key in entry else f"{key}_"  # a stored case may hold the field's own name
         if key not in entry:
             continue
         value = entry[key]

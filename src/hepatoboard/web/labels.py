@@ -55,7 +55,7 @@ FIELDS = {
     "prior_therapies.tolerated": N_("Tolerated"),
     "prior_therapies.irae_grade": N_("Immune-related adverse event: highest grade"),
     "prior_therapies.irae_organ": N_("Immune-related adverse event: organ"),
-    "medications.class_": N_("Drug class"),
+    "medications.class": N_("Drug class"),
     "medications.name": N_("Drug name"),
     "imaging.date": N_("Date of the study"),
     "imaging.targets": N_("Target lesions"),
@@ -193,7 +193,7 @@ CHOICES: dict[str, dict[str, str]] = {
         "heart": N_("Heart (myocarditis)"),
         "nerve": N_("Nerves"),
     },
-    "medications.class_": {
+    "medications.class": {
         "calcineurin_inhibitor": N_("Calcineurin inhibitor (tacrolimus, ciclosporin)"),
         "mtor_inhibitor": N_("mTOR inhibitor (sirolimus, everolimus)"),
         "anticoagulant": N_("Anticoagulant"),
