@@ -515,6 +515,8 @@ def test_vietnamese_plan_page_headings_and_reports(server, browser):
     assert page.inner_text("#h-recommended") == vi("Recommended plan") == "Kế hoạch được khuyến cáo"
     assert page.inner_text("#h-blocked") == vi("Decision blocked by")
     assert page.inner_text("#h-summary") == vi("Stage and scores")
+    facts = page.inner_text("#case-facts")  # the example's porta hepatis node, in Vietnamese
+    assert vi("Nodes") in facts and vi("Porta hepatis") in facts and "porta" not in facts.lower()
     # the reports in the page's language come first: the clinician report in Vietnamese
     first = page.locator(".actions a[id^=pdf-clinician]").first
     assert first.get_attribute("href").endswith("audience=clinician&lang=vi")

@@ -164,7 +164,9 @@ async def submit(request: Request) -> Response:
             stored=None,
             notice=notice,
             every=False,
-            **plan_context(result, case.model_dump(mode="json", exclude_none=True)),
+            **plan_context(
+                result, case.model_dump(mode="json", exclude_none=True), lang_of(request)
+            ),
         )
 
     def save() -> str:
