@@ -4,6 +4,7 @@ against a real server on 127.0.0.1. ``make test`` installs Chromium with apt whe
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -434,3 +435,111 @@ def test_print_keeps_evidence_and_reasons(examples):
     page.emulate_media(media="print")
     assert evidence.is_visible() and page.locator(".reasons li").first.is_visible()
     page.close()
+
+
+# ---------------------------------------------------------------- page language (issue 15 item 4)
+def _intake_message(section: dict) -> str:
+    """The intake's message for an invalid case section (what the form shows next to it)."""
+    from hepatoboard.contracts.errors import CaseError
+    from hepatoboard.intake import parse_case
+
+    with pytest.raises(CaseError) as exc:
+        parse_case({"format": "hepatoboard-case/1", **section})
+    return exc.value.problems[0].message
+
+
+def test_vietnamese_pages_form_labels_and_linked_errors(server, browser, tmp_path):
+    """Tiếng Việt chosen on the login page: it is remembered after login, the form's labels and
+    choices come from the Vietnamese catalogue, the error summary is Vietnamese and linked to its
+    field, and the Vietnamese form passes axe and fits 390 px."""
+    from hepatoboard.web.i18n import translate_message, ui_translations
+
+    vi = ui_translations("vi").gettext
+    srv, token = server
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(srv.url + "/ui/login")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click("#lang-vi")
+    page.wait_for_url("**/ui/login*")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.inner_text("main h1") == vi("Log in") != "Log in"
+    login(page, srv.url, token)
+    assert page.inner_text("h1#h-cases") == vi("Cases")  # remembered across the login
+    page.goto(srv.url + "/ui/cases/new")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_attribute("#lang-vi", "aria-pressed") == "true"
+    ascites = page.inner_text("label[for='clinical.ascites']")
+    assert ascites == vi("Ascites (Child-Pugh grading)") and "Cổ trướng" in ascites
+    shown = page.locator("#clinical\\.ascites option").all_inner_texts()
+    assert shown == [vi("unknown"), vi("None"), vi("Mild"), vi("Moderate or severe")]
+    assert "moderate severe" not in page.inner_text("main").lower()
+    legend = page.inner_text("#section-lymph_nodes legend")
+    assert legend == vi("Lymph nodes (one row per involved station)") and "Hạch" in legend
+    station = page.locator("#lymph_nodes\\.0\\.station option[value=porta_hepatis]").inner_text()
+    assert station == vi("Porta hepatis") == "Rốn gan"
+    page.fill("#labs\\.inr", "35")  # INR above 20 is impossible (case_limits.yaml)
+    page.click("#submit")
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    page.screenshot(path=str((SHOTS or tmp_path) / "case-form-vi-390.png"), full_page=False)
+    assert summary.locator("h2").inner_text() == vi("The case has 1 problem")
+    link = summary.locator("a[href='#labs.inr']")
+    message = translate_message(
+        _intake_message({"labs": {"inr": 35.0}}), "vi"
+    )  # the form sends a float
+    assert message.startswith("Giá trị phải")  # the validator's message, in Vietnamese
+    assert link.inner_text() == f"{vi('INR')}: {message}"
+    assert page.inner_text("#err-labs\\.inr") == message
+    assert page.get_attribute("#labs\\.inr", "aria-describedby") == "err-labs.inr"
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "labs.inr"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS["phone"][0], f"horizontal overflow: {width} px"
+    assert axe_serious(page) == []
+    context.close()
+
+
+def test_vietnamese_plan_page_headings_and_reports(server, browser):
+    from hepatoboard.web.i18n import ui_translations
+
+    vi = ui_translations("vi").gettext
+    srv, token = server
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    login(page, srv.url, token)
+    page.click("#lang-vi")
+    page.wait_for_url("**/ui/")
+    url = submit_example(page, srv.url, "second-line-mediastinal")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.inner_text("#h-recommended") == vi("Recommended plan") == "Kế hoạch được khuyến cáo"
+    assert page.inner_text("#h-blocked") == vi("Decision blocked by")
+    assert page.inner_text("#h-summary") == vi("Stage and scores")
+    facts = page.inner_text("#case-facts")  # the example's porta hepatis node, in Vietnamese
+    assert vi("Nodes") in facts and vi("Porta hepatis") in facts and "porta" not in facts.lower()
+    # the reports in the page's language come first: the clinician report in Vietnamese
+    first = page.locator(".actions a[id^=pdf-clinician]").first
+    assert first.get_attribute("href").endswith("audience=clinician&lang=vi")
+    assert page.locator("#family-vi").count() == 1
+    assert axe_serious(page) == []
+    page.click("#lang-en")  # back to English, on the same page
+    page.wait_for_url(url)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.inner_text("#h-recommended") == "Recommended plan"
+    context.close()
+
+
+def test_language_switch_needs_csrf_and_a_known_language(server):
+    import httpx
+
+    srv, _ = server
+    with httpx.Client(base_url=srv.url) as client:
+        r = client.post("/ui/lang", data={"lang": "vi", "next": "/ui/"})
+        assert r.status_code == 403 and "hepatoboard_lang" not in r.headers.get("set-cookie", "")
+        page = client.get("/ui/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+        r = client.post("/ui/lang", data={"lang": "fr", "next": "/ui/", "csrf": csrf})
+        assert r.status_code == 400
+        r = client.post("/ui/lang", data={"lang": "vi", "next": "https://evil/", "csrf": csrf})
+        assert r.status_code == 303 and r.headers["location"] == "/ui/"
+        assert 'lang="vi"' in client.get("/ui/login").text

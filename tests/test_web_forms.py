@@ -108,3 +108,15 @@ def test_form_numbers_convert_when_written_plainly():
 def test_has_case_fields():
     assert not has_case_fields(form_to_document(FormData([("id", "x"), ("profile", "asia")])))
     assert has_case_fields(form_to_document(FormData([("performance.ecog", "1")])))
+
+
+def test_medication_class_is_sent_under_its_document_key():
+    """The case model names the field ``class_`` but the document key is ``class``: the form
+    sends ``class``, and a stored case (dumped with the field's own name) fills the form again."""
+    from hepatoboard.web.forms import document_to_values
+
+    form = FormData([("medications.__state", "given"), ("medications.0.class", "nsaid")])
+    case = parse_case(form_to_document(form), as_of=AS_OF)
+    assert case.medications[0].class_ == "nsaid"
+    stored = case.model_dump(mode="json", exclude_none=True)
+    assert document_to_values(stored)["medications.0.class"] == "nsaid"

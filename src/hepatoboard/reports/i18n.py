@@ -47,10 +47,16 @@ def translations(lang: str) -> gettext.NullTranslations:
     check_lang(lang)
     if lang == "en":
         return gettext.NullTranslations()
+    return compile_po(po_path(lang), lang)
+
+
+def compile_po(path: Path, lang: str) -> gettext.GNUTranslations:
+    """The ``.po`` file at ``path`` compiled in memory (fuzzy entries skipped); shared with the
+    clinician pages' catalogue (:mod:`hepatoboard.web.i18n`)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with po_path(lang).open("rb") as fh:
+    with path.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)

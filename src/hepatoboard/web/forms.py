@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from hepatoboard.contracts.case import Case, Measurement
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.knowledge.load import case_limits
+from hepatoboard.web.labels import DATE_HELP, FIELDS, HELP, TITLES, choice_label
 
 _DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -31,21 +32,6 @@ _INTEGER = re.compile(r"-?[0-9]{1,30}")
 _DECIMAL = re.compile(r"-?(?:[0-9]{1,30}(?:\.[0-9]{0,30})?|\.[0-9]{1,30})")
 
 ROWS = {"lymph_nodes": 5, "distant_metastases": 3, "prior_therapies": 4}
-TITLES = {
-    "patient": "Patient",
-    "diagnosis": "Diagnosis",
-    "performance": "Performance status",
-    "clinical": "Liver decompensation",
-    "labs": "Laboratory",
-    "tumor": "Liver tumour",
-    "lymph_nodes": "Lymph nodes (one row per involved station)",
-    "distant_metastases": "Distant metastases",
-    "varices": "Varices (upper GI endoscopy)",
-    "comorbidities": "Comorbidities",
-    "prior_therapies": "Previous treatments (most recent last)",
-    "symptoms": "Symptoms",
-    "preferences": "Preferences",
-}
 
 
 @dataclass
@@ -56,6 +42,7 @@ class Widget:
     choices: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     help: str = ""
+    choice_labels: dict[str, str] = field(default_factory=dict)  # English; "" if none
 
 
 @dataclass
@@ -113,11 +100,21 @@ def _kb_label(full: str, fallback: str) -> str:
 
 def _widget(prefix: str, name: str, annotation: Any, description: str | None) -> Widget:
     full = f"{prefix}.{name}" if prefix else name
-    label = _kb_label(full, _label(name))
+    path = re.sub(r"\.\d+(?=\.|$)", "", full)  # lymph_nodes.0.station -> lymph_nodes.station
+    w = _kind(full, _kb_label(full, FIELDS.get(path) or _label(name)), annotation)
+    numeric = w.kind in ("measure", "integer", "number")
+    w.help = HELP.get(path) or (DATE_HELP if w.kind == "date" else "")
+    w.help = w.help or (description or "" if numeric else "")
+    w.choice_labels = {c: choice_label(path, c) or "" for c in w.choices}
+    return w
+
+
+def _kind(full: str, label: str, annotation: Any) -> Widget:
+    """The widget of a field by its type (the labels are filled in by :func:`_widget`)."""
     inner = _unwrap(annotation)
     if isinstance(inner, type) and issubclass(inner, Measurement):
         units = list(case_limits().quantities[inner.quantity].units)
-        return Widget(full, label, "measure", units=units, help=description or "")
+        return Widget(full, label, "measure", units=units)
     if get_origin(annotation) in (typing.Union, types.UnionType) and bool in get_args(annotation):
         # tri-state fields such as microvascular_invasion: bool | "unknown"
         return Widget(full, label, "bool")
@@ -130,17 +127,19 @@ def _widget(prefix: str, name: str, annotation: Any, description: str | None) ->
     if lits is not None:
         return Widget(full, label, "select", choices=lits)
     if inner is int:
-        return Widget(full, label, "integer", help=description or "")
+        return Widget(full, label, "integer")
     if inner is float:
-        return Widget(full, label, "number", help=description or "")
+        return Widget(full, label, "number")
     if inner is dt.date:
         return Widget(full, label, "date")
     return Widget(full, label, "text")
 
 
 def _model_widgets(model: type[BaseModel], prefix: str) -> list[Widget]:
+    # a field's document key is its alias where it has one (``class``, not ``class_``)
     return [
-        _widget(prefix, name, f.annotation, f.description) for name, f in model.model_fields.items()
+        _widget(prefix, f.alias or name, f.annotation, f.description)
+        for name, f in model.model_fields.items()
     ]
 
 
@@ -205,6 +204,7 @@ def _shown(widget: Widget, value: Any) -> Any:
 def _fill(out: dict[str, Any], widgets: list[Widget], entry: dict[str, Any]) -> None:
     for w in widgets:
         key = w.name.rsplit(".", 1)[-1]
+        key = key if key in entry else f"{key}_"  # a stored case may hold the field's own name
         if key not in entry:
             continue
         value = entry[key]

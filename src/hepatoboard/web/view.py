@@ -11,14 +11,15 @@ assessment's; this module only orders and labels them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
 from hepatoboard.reports.clinician import TARGETS, field_label
 from hepatoboard.reports.family.questions import missing_questions
 from hepatoboard.reports.grouping import group_options, is_systemic
-from hepatoboard.reports.i18n import translations
+from hepatoboard.reports.i18n import N_, translations
+from hepatoboard.web.labels import CHOICES, COMMON, STATIONS
 
 _INDEX = re.compile(r"\[(\d+)\]")
 BSC_ID = "best_supportive_care"
@@ -202,50 +203,65 @@ def disagreements(a: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _measure(m: Any) -> str:
+Tr = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _measure(m: Any, _: Tr = _same) -> str:
     if isinstance(m, dict) and "value" in m:
         return f"{m['value']:g} {m.get('unit', '')}".strip()
-    return "unknown" if m is None else str(m)
+    return _("unknown") if m is None else str(m)
 
 
-def _nodes(case: dict[str, Any]) -> str:
+def _nodes(case: dict[str, Any], _: Tr = _same) -> str:
     nodes = case.get("lymph_nodes")
     if nodes is None:
-        return "unknown"
+        return _("unknown")
     if not nodes:
-        return "none found"
+        return _("none found")
     parts = []
     for n in nodes:
         size = f"{n['short_axis_mm']:g} mm" if n.get("short_axis_mm") is not None else "size ?"
         count = f"×{n['count']}" if n.get("count") is not None else "count ?"
-        parts.append(f"{humanize(n['station'])} {size} {count}")
+        station = _(STATIONS.get(n["station"]) or humanize(n["station"]))
+        parts.append(f"{station} {size} {count}")
     return "; ".join(parts)
 
 
-def _varices(case: dict[str, Any]) -> str:
+def _varices(case: dict[str, Any], _: Tr = _same) -> str:
     v = case.get("varices") or {}
-    status = humanize(v["status"]) if v.get("status") else "unknown"
+    given = str(v.get("status") or "")
+    status = CHOICES["varices.status"].get(given) or COMMON.get(given)
+    shown = _(status) if status else (humanize(v["status"]) if v.get("status") else _("unknown"))
     when = v.get("endoscopy_date")
     treated = (
-        {True: ", treated", False: ", untreated"}.get(bool(v["treated"]), "")
+        {True: _(", treated"), False: _(", untreated")}.get(bool(v["treated"]), "")
         if v.get("treated") is not None
         else ""
     )
-    return f"{status}{treated}; endoscopy {display_date(when) if when else 'not recorded'}"
+    endoscopy = display_date(when) if when else _("not recorded")
+    word = _("endoscopy")
+    return f"{shown}{treated}; {word} {endoscopy}"
 
 
-def _prior(case: dict[str, Any], names: Mapping[str, str]) -> str:
+def _prior(case: dict[str, Any], names: Mapping[str, str], _: Tr = _same) -> str:
     prior = case.get("prior_therapies")
     if prior is None:
-        return "unknown"
+        return _("unknown")
     if not prior:
-        return "none"
+        return _("none")
     kb_names = {k: o.name for k, o in _kb().options.items()}
     parts = []
     for p in prior:
         name = names.get(p["regimen"]) or kb_names.get(p["regimen"]) or humanize(p["regimen"])
-        line = f"line {p['line']}: " if p.get("line") else ""
-        why = f" ({humanize(p['stop_reason'])})" if p.get("stop_reason") else ""
+        word = _("line")
+        line = f"{word} {p['line']}: " if p.get("line") else ""
+        stop = str(p.get("stop_reason") or "")
+        reason = CHOICES["prior_therapies.stop_reason"].get(stop)
+        why = f" ({_(reason) if reason else humanize(stop)})" if stop else ""
         parts.append(f"{line}{name}{why}")
     return "; ".join(parts)
 
@@ -259,8 +275,11 @@ def display_date(value: Any) -> str:
     return text
 
 
-def case_facts(case: dict[str, Any] | None, a: dict[str, Any]) -> list[tuple[str, str]]:
-    """The case facts strip: age, ECOG, Child-Pugh, AFP, nodes, varices, prior lines."""
+def case_facts(
+    case: dict[str, Any] | None, a: dict[str, Any], _: Tr = _same
+) -> list[tuple[str, str]]:
+    """The case facts strip: age, ECOG, Child-Pugh, AFP, nodes, varices, prior lines (the
+    words in the page's language through ``_``; the labels are msgids the template translates)."""
     if case is None:
         return []
     names = {o["id"]: o["name"] for o in a["plan"]["options"]}
@@ -268,18 +287,23 @@ def case_facts(case: dict[str, Any] | None, a: dict[str, Any]) -> list[tuple[str
     ecog = (case.get("performance") or {}).get("ecog")
     age = (case.get("patient") or {}).get("age")
     return [
-        ("Age", f"{age}" if age is not None else "unknown"),
-        ("ECOG", f"{ecog}" if ecog is not None else "unknown"),
-        ("Child-Pugh", f"{cp['class']}{cp['points']}" if cp else "unknown"),
-        ("AFP", _measure((case.get("labs") or {}).get("afp"))),
-        ("Nodes", _nodes(case)),
-        ("Varices", _varices(case)),
-        ("Prior lines", _prior(case, names)),
+        (N_("Age"), f"{age}" if age is not None else _("unknown")),
+        ("ECOG", f"{ecog}" if ecog is not None else _("unknown")),
+        ("Child-Pugh", f"{cp['class']}{cp['points']}" if cp else _("unknown")),
+        ("AFP", _measure((case.get("labs") or {}).get("afp"), _)),
+        (N_("Nodes"), _nodes(case, _)),
+        (N_("Varices"), _varices(case, _)),
+        (N_("Prior lines"), _prior(case, names, _)),
     ]
 
 
-def plan_context(a: dict[str, Any], case: dict[str, Any] | None) -> dict[str, Any]:
-    """Everything the plan page shows besides the stored assessment itself."""
+def plan_context(
+    a: dict[str, Any], case: dict[str, Any] | None, lang: str = "en"
+) -> dict[str, Any]:
+    """Everything the plan page shows besides the stored assessment itself (the case facts'
+    words in ``lang``)."""
+    from hepatoboard.web.i18n import ui_translations
+
     g = group_options(a["plan"]["options"])
     names = {o["id"]: o["name"] for o in a["plan"]["options"]}
     shown = {BSC_ID, *(o["id"] for o in recommended(a)["recommended"])}
@@ -293,7 +317,7 @@ def plan_context(a: dict[str, Any], case: dict[str, Any] | None) -> dict[str, An
         "undetermined": g.undetermined,
         "not_eligible": g.not_eligible,
         "blocked": blocked_box(a),
-        "facts": case_facts(case, a),
+        "facts": case_facts(case, a, ui_translations(lang).gettext),
         "missing_rows": missing_rows(a),
         "disagree": disagreements(a),
         "names": names,

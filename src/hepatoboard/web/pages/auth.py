@@ -1,20 +1,27 @@
 """Log in with an API token (exchanged for a server-side session) and log out (which ends the
-session on the server). Failed logins count toward the client's rate limit."""
+session on the server). Failed logins count toward the client's rate limit. The language switch
+of every page (``POST /ui/lang``) keeps the chosen page language in a cookie."""
 
 from __future__ import annotations
 
+import os
 import secrets
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from hepatoboard.reports.i18n import LANGUAGES, N_
 from hepatoboard.service.deps import SESSION_KEY, client_of
 from hepatoboard.storage import repository as repo
+from hepatoboard.web.i18n import LANG_COOKIE, lang_of, ui_translations
 from hepatoboard.web.render import page
 from hepatoboard.web.security import SESSION_HOURS, check_csrf
 
 router = APIRouter(include_in_schema=False)
+LANG_DAYS = 365  # how long the language choice is remembered
+UNKNOWN_TOKEN = N_("Unknown, expired or revoked token.")
+TOO_MANY = N_("Too many failed logins from this address; wait a minute.")
 
 
 def _safe_next(nxt: str) -> str:
@@ -38,11 +45,8 @@ async def login(request: Request) -> Response:
     nxt = _safe_next(str(form.get("next") or "/ui/"))
     login = await run_in_threadpool(_login, request, str(form.get("token") or "").strip())
     if isinstance(login, int):
-        error = (
-            "Unknown, expired or revoked token."
-            if login == 401
-            else ("Too many failed logins from this address; wait a minute.")
-        )
+        _ = ui_translations(lang_of(request)).gettext
+        error = _(UNKNOWN_TOKEN) if login == 401 else _(TOO_MANY)
         return page(request, "login.html", login, error=error, next=nxt)
     name, role, secret = login
     request.session.clear()
@@ -78,3 +82,23 @@ async def logout(request: Request) -> RedirectResponse:
     await run_in_threadpool(end)
     request.session.clear()
     return RedirectResponse("/ui/login", status_code=303)
+
+
+@router.post("/ui/lang")
+async def set_language(request: Request) -> RedirectResponse:
+    """Choose the page language (English or Vietnamese), kept in a cookie; back to the page."""
+    form = await request.form()
+    check_csrf(request, form)
+    lang = str(form.get("lang") or "")
+    if lang not in LANGUAGES:
+        raise HTTPException(400, f"unknown language; accepted: {', '.join(LANGUAGES)}")
+    response = RedirectResponse(_safe_next(str(form.get("next") or "/ui/")), status_code=303)
+    response.set_cookie(
+        LANG_COOKIE,
+        lang,
+        max_age=LANG_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=os.environ.get("HEPATOBOARD_HTTPS_ONLY") == "1",
+    )
+    return response

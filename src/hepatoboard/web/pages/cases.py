@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake import parse_case, parse_document
 from hepatoboard.pipeline import assess
+from hepatoboard.reports.i18n import N_
 from hepatoboard.service.deps import audit
 from hepatoboard.service.limits import bounded
 from hepatoboard.storage import repository as repo
@@ -31,12 +32,13 @@ from hepatoboard.web.forms import (
     problem_field,
     rows_left_out,
 )
+from hepatoboard.web.i18n import lang_of, translate_message
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import check_csrf, current_user
 from hepatoboard.web.view import plan_context
 
 router = APIRouter(include_in_schema=False)
-EMPTY = (
+EMPTY = N_(
     "the case is empty: fill in at least one field of the form, or paste or upload a case "
     "document (nothing was stored)"
 )
@@ -139,8 +141,10 @@ async def submit(request: Request) -> Response:
     except CaseError as exc:
         await run_in_threadpool(audit, request, who.name, "assessment.create", None, "invalid")
         errors: dict[str, list[str]] = {}
+        lang = lang_of(request)
         for p in exc.problems:
-            errors.setdefault(problem_field(p.path) or "_document", []).append(p.message)
+            shown = translate_message(p.message, lang)
+            errors.setdefault(problem_field(p.path) or "_document", []).append(shown)
         return page(
             request,
             "case_form.html",
@@ -160,7 +164,9 @@ async def submit(request: Request) -> Response:
             stored=None,
             notice=notice,
             every=False,
-            **plan_context(result, case.model_dump(mode="json", exclude_none=True)),
+            **plan_context(
+                result, case.model_dump(mode="json", exclude_none=True), lang_of(request)
+            ),
         )
 
     def save() -> str:

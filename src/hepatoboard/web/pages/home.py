@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from hepatoboard.storage import repository as repo
 from hepatoboard.web.forms import parse_date
+from hepatoboard.web.i18n import lang_of, ui_translations
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import current_user
 
@@ -27,8 +28,11 @@ def _day(text: str) -> dt.datetime | None:
 def home(
     request: Request, q: str = "", stage: str = "", since: str = "", until: str = ""
 ) -> Response:
+    _ = ui_translations(lang_of(request)).gettext
     errors = [
-        f"'{t}' is not a date (dd/mm/yyyy)" for t in (since, until) if t and not parse_date(t)
+        _("'{text}' is not a date (dd/mm/yyyy)").format(text=t)
+        for t in (since, until)
+        if t and not parse_date(t)
     ]
     start, end = _day(since), _day(until)
     with request.app.state.sessions() as session:

@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from hepatoboard.storage import repository as repo
+from hepatoboard.web.i18n import lang_of
 from hepatoboard.web.render import login_redirect, page
 from hepatoboard.web.security import current_user
 from hepatoboard.web.view import plan_context as plan_view
@@ -28,7 +29,14 @@ def plan_page(request: Request, assessment_id: str) -> Response:
             raise HTTPException(404, "no assessment with this id")
     a = row.result_json
     every = request.query_params.get("curves") == "all"
-    return page(request, "plan.html", a=a, stored=row, every=every, **plan_view(a, row.case_json))
+    return page(
+        request,
+        "plan.html",
+        a=a,
+        stored=row,
+        every=every,
+        **plan_view(a, row.case_json, lang_of(request)),
+    )
 
 
 @router.get("/ui/assessments/{assessment_id}/chart.svg")
