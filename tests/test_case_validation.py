@@ -154,3 +154,27 @@ def test_contradictory_facts_are_errors(data, field):
 def test_unknown_regimen_in_prior_therapies():
     (msg,) = problems({"prior_therapies": [{"regimen": "sorafenibb"}]})
     assert msg.startswith("prior_therapies[0].regimen")
+
+
+def test_case_document_uses_contract_keys_and_validates_again():
+    """A stored or exported case (service, pages, FHIR conversion) is ``Case.document()``: the
+    medication class is ``class`` as the contract spells it, never the Python name ``class_``,
+    and the document parses back to the same case."""
+    case = parse_case(
+        {
+            **load("seed-father").document(),
+            "medications": [{"class": "nsaid", "name": "ibuprofen"}],
+        },
+        as_of=AS_OF,
+    )
+    doc = case.document()
+    assert doc["medications"] == [{"class": "nsaid", "name": "ibuprofen"}]
+    assert parse_case(doc, as_of=AS_OF) == case
+
+
+def test_unknown_key_lists_the_accepted_document_keys():
+    found = problems({"medications": [{"klass": "nsaid"}]})
+    assert any(
+        p.startswith("medications[0].klass") and "did you mean 'class'?" in p and "class_" not in p
+        for p in found
+    ), found

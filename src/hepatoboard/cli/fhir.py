@@ -45,7 +45,7 @@ def import_bundle(
     except CaseError as exc:
         print_case_error(exc, bundle)
         raise typer.Exit(2) from None
-    doc = case.model_dump(mode="json", exclude_none=True)
+    doc = case.document()
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     if report is not None:
         report.write_text(json.dumps(mapping.to_json(), indent=2) + "\n", encoding="utf-8")

@@ -73,7 +73,7 @@ def _demo_setup(application: Any, host: str, port: int) -> None:
                 continue
             repo.save_assessment(
                 session,
-                case_json=case.model_dump(mode="json", exclude_none=True),
+                case_json=case.document(),
                 result_json=assess(
                     case, kb=application.state.kb, site=application.state.site
                 ).to_json_dict(),

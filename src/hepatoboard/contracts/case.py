@@ -395,6 +395,12 @@ class Case(_Strict):
     symptoms: Symptoms | None = None
     preferences: Preferences | None = None
 
+    def document(self) -> dict[str, Any]:
+        """The case as a ``hepatoboard-case/1`` document (JSON-ready, keys as the contract
+        spells them: ``class``, not the Python name ``class_``; unset fields left out). It
+        validates again as the same case."""
+        return self.model_dump(mode="json", exclude_none=True, by_alias=True)
+
 
 def case_field_paths() -> set[str]:
     """Every dotted field path of the case model (list entries without an index)."""

@@ -242,7 +242,7 @@ def _endoscopy(w: Writer) -> None:
 
 def _locals(w: Writer) -> None:
     """Every other set field as a case-field Observation."""
-    data = w.case.model_dump(mode="json", exclude_none=True)
+    data = w.case.document()
     for path, kind in local.field_kinds().items():
         head, _, sub = path.partition(".")
         if not sub or kind in ("measurement", "entries") or path in STANDARD or path in w.done:

@@ -55,13 +55,19 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        field = document_keys(model).get(part) if hasattr(model, "model_fields") else None
         if field is None:
             return None
         model = _inner_model(field.annotation)
         if model is None:
             return None
     return model if hasattr(model, "model_fields") else None
+
+
+def document_keys(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's fields by their key in a case document (the alias where there is one:
+    ``class``, not the Python name ``class_``)."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -87,7 +93,7 @@ def problems_from(exc: ValidationError) -> list[Problem]:
         if kind == "extra_forbidden":
             key = str(loc[-1])
             model = _model_at(loc)
-            accepted = list(model.model_fields) if model else []
+            accepted = list(document_keys(model)) if model else []
             guess = difflib.get_close_matches(key, accepted, n=1) if len(key) < 80 else []
             hint = f"; did you mean '{guess[0]}'?" if guess else ""
             msg = f"unknown field{hint} Accepted here: {', '.join(accepted)}"

@@ -72,7 +72,7 @@ async def create(
     profile or date it is refused (409)."""
     try:
         case = await read_case(request, as_of)
-        case_json = case.model_dump(mode="json", exclude_none=True)
+        case_json = case.document()
         asked = repo.request_hash(case_json, profile, as_of)
         earlier = None
         if idempotency_key and idempotency_key.strip():

@@ -118,7 +118,7 @@ async def call_hook(service_id: str, request: Request, tenant: Client) -> JSONRe
         assert result.case is not None and result.assessment is not None
         row, _ = repo.save_assessment(
             session,
-            case_json=result.case.model_dump(mode="json", exclude_none=True),
+            case_json=result.case.document(),
             result_json=result.assessment,
             author=actor,
         )

@@ -45,7 +45,7 @@ def _assess(request: Request, data: Any, as_of: Any, profile: str | None, output
 
         return case, assessment_to_bundle(result)
     return case, {
-        "case": case.model_dump(mode="json", exclude_none=True),
+        "case": case.document(),
         "mapping": report.to_json(),
         "assessment": result.to_json_dict(),
     }

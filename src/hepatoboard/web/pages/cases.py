@@ -164,16 +164,14 @@ async def submit(request: Request) -> Response:
             stored=None,
             notice=notice,
             every=False,
-            **plan_context(
-                result, case.model_dump(mode="json", exclude_none=True), lang_of(request)
-            ),
+            **plan_context(result, case.document(), lang_of(request)),
         )
 
     def save() -> str:
         with request.app.state.sessions() as session:
             row, _ = repo.save_assessment(
                 session,
-                case_json=case.model_dump(mode="json", exclude_none=True),
+                case_json=case.document(),
                 result_json=result,
                 author=who.name,
             )
