@@ -128,20 +128,21 @@ class Evaluator:
 
     def _eval(self, e: Expr) -> Outcome:
         key = id(e)
-        hit = _COMPILED.get(key)
-        node = hit[1] if hit is not None and hit[0]() is e else compiled(e)
-        if node.binds or (node.refs and self._refs_bind(node.refs)):
-            return node.fn(self)  # evaluated once per bound evaluator anyway: not memoised
         sh = self._shared
         size = len(self.facts)
         if sh.size != size:
             sh.memo.clear()
             sh.size = size
-        got = sh.memo.get(key)
-        if got is not None and got[0] is e:
-            return got[1]
+        else:
+            got = sh.memo.get(key)
+            if got is not None and got[0] is e:
+                return got[1]
+        hit = _COMPILED.get(key)
+        node = hit[1] if hit is not None and hit[0]() is e else compiled(e)
         out = node.fn(self)
-        sh.memo[key] = (e, out)
+        # Reading a ``$name`` operand: evaluated once per bound evaluator anyway, not memoised.
+        if not node.binds and not (node.refs and self._refs_bind(node.refs)):
+            sh.memo[key] = (e, out)
         return out
 
     def _refs_bind(self, refs: frozenset[str]) -> bool:
