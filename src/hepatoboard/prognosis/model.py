@@ -28,7 +28,6 @@ Why this design:
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import operator
@@ -876,15 +875,6 @@ def _round_interval(curve: CurveNode, horizon: float) -> tuple[float, float, flo
     return round(mid, 1), round(lo, 1), round(hi, 1)
 
 
-@functools.lru_cache(maxsize=_RELATIVE_MAX)
-def _curve_points(curve: CurveNode, months: tuple[float, ...]) -> tuple[tuple[float, ...], ...]:
-    """The stored MID, LO and HI curve points, once per curve (curves are immutable values:
-    patients with the same model inputs share them). Four decimals (probabilities in 0-1;
-    int(x + 0.5) rounds a non-negative x, 4x faster than round(x, 4) and prints the same short
-    decimals)."""
-    return tuple(tuple(int(v * 10000.0 + 0.5) / 10000.0 for v in g) for g in curve.grids(months))
-
-
 def _document(ctx: _Context, sid: str, est: ScenarioEstimate) -> Scenario:
     data = ctx.data
     s = data.settings
@@ -908,7 +898,9 @@ def _document(ctx: _Context, sid: str, est: ScenarioEstimate) -> Scenario:
     if weak:
         caveats.append("inputs not verified in a primary source: " + ", ".join(weak))
     months = list(ctx.c.months)
-    pts = _curve_points(curve, ctx.c.months)
+    # Four decimals (probabilities in 0-1; int(x + 0.5) rounds a non-negative x, 4x faster
+    # than round(x, 4) and prints the same short decimals).
+    pts = [[int(v * 10000.0 + 0.5) / 10000.0 for v in g] for g in curve.grids(months)]
     return Scenario(
         id=sid,
         label=sc.label,
@@ -920,9 +912,7 @@ def _document(ctx: _Context, sid: str, est: ScenarioEstimate) -> Scenario:
         hazard_ratio=est.hazard_ratio,
         caveats=list(dict.fromkeys(caveats)),
         sources=sources,
-        curve=Curve(
-            months=months, survival=list(pts[MID]), lower=list(pts[LO]), upper=list(pts[HI])
-        ),
+        curve=Curve(months=months, survival=pts[MID], lower=pts[LO], upper=pts[HI]),
     )
 
 
