@@ -426,27 +426,6 @@ def relative_hazard(compiled: Compiled, ac: AnchorC, prof: Profile) -> RelativeH
     return RelativeHazard(eta, var_u + var_p + ac.mix_var, frozenset(applied))
 
 
-# (id(compiled), id(population), the patient's possible levels) -> (compiled, population, its
-# relative hazard), across patients: a pure function of these few discrete inputs, so patients
-# who differ elsewhere (an AFP of 120 or 130) share it. Emptied when full (a bound on memory).
-_RELATIVE: dict[tuple[int, int, Any], tuple[Compiled, Any, RelativeHazard]] = {}
-_RELATIVE_MAX = 4096
-
-
-def _shared_relative_hazard(compiled: Compiled, ac: AnchorC, prof: Profile) -> RelativeHazard:
-    """:func:`relative_hazard`, computed once per population and set of possible levels."""
-    pop = ac.level_probs  # one object per reference population (with pop_mean, pop_weights)
-    key = (id(compiled), id(pop), tuple(prof.allowed.items()))
-    hit = _RELATIVE.get(key)
-    if hit is not None and hit[0] is compiled and hit[1] is pop:
-        return hit[2]
-    rh = relative_hazard(compiled, ac, prof)
-    if len(_RELATIVE) >= _RELATIVE_MAX:
-        _RELATIVE.clear()
-    _RELATIVE[key] = (compiled, pop, rh)
-    return rh
-
-
 def anchor_estimate(
     compiled: Compiled,
     anchor_id: str,
@@ -463,7 +442,7 @@ def anchor_estimate(
         return AnchorEstimate(ac, w, 0.0, 0.0, None, frozenset())
     rh = cache.get(id(ac.level_probs)) if cache is not None else None
     if rh is None:
-        rh = _shared_relative_hazard(compiled, ac, prof)
+        rh = relative_hazard(compiled, ac, prof)
         if cache is not None:
             cache[id(ac.level_probs)] = rh
     eta, applied = rh.log_hazard, rh.applied
