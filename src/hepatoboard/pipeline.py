@@ -354,7 +354,8 @@ def _option_views(o: Any) -> tuple[dict[str, str], list[dict[str, Any]], list[di
         notes = [p.model_dump(exclude_none=True) for p in o.positions]
         hit = (o, positions, notes, [x.model_dump() for x in o.outcomes])
         _OPTION_VIEWS[id(o)] = hit
-    return hit[1], hit[2], hit[3]
+    _, positions, notes, outcomes = hit
+    return positions, notes, outcomes
 
 
 def _option(
