@@ -127,11 +127,36 @@ def _median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
+def _compare(other: str, this: str, repeat: int) -> None:
+    runs: dict[str, list[dict[str, float]]] = {other: [], this: []}
+    load_before = os.getloadavg()[0]
+    for _ in range(repeat):
+        for path in runs:
+            runs[path] += _probe("warm", path, 1)
+    print(
+        f"Warm CPU per distinct patient, median of {repeat} alternated processes per tree; load "
+        f"average (1 min) {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end.\n"
+    )
+    print("| tree | full assessment | prognosis |\n|---|---|---|")
+    for path, rs in runs.items():
+        a, pr = _median(rs, "assess_ms"), _median(rs, "predict_ms")
+        print(f"| `{path}` | {a:.1f} ms | {pr:.1f} ms |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument(
+        "--compare",
+        metavar="SRC",
+        help="another checkout's src/ directory: only the warm figures, both trees alternated "
+        "in the same run (for a loaded machine)",
+    )
     args = ap.parse_args()
     rep = args.repeat
+    if args.compare:
+        _compare(args.compare, str(ROOT / "src"), rep)
+        return
     load_before = os.getloadavg()[0]
     case = str(ROOT / "examples" / "seed-father.yaml")
     cli = [sys.executable, "-m", "hepatoboard", "assess", case, "--format", "json"]

@@ -340,10 +340,29 @@ def _plan_availability(pr: PlanResult, site: AvailabilitySite | None) -> out.Pla
     )
 
 
+# id(option) -> (the option, its positions, position notes and outcomes as the contract shows
+# them): knowledge-base data, dumped once (the output model validates a copy for each case).
+_OPTION_VIEWS: dict[
+    int, tuple[Any, dict[str, str], list[dict[str, Any]], list[dict[str, Any]]]
+] = {}
+
+
+def _option_views(o: Any) -> tuple[dict[str, str], list[dict[str, Any]], list[dict[str, Any]]]:
+    hit = _OPTION_VIEWS.get(id(o))
+    if hit is None or hit[0] is not o:
+        positions = {p.source: p.position for p in o.positions}
+        notes = [p.model_dump(exclude_none=True) for p in o.positions]
+        hit = (o, positions, notes, [x.model_dump() for x in o.outcomes])
+        _OPTION_VIEWS[id(o)] = hit
+    _, positions, notes, outcomes = hit
+    return positions, notes, outcomes
+
+
 def _option(
     d: Decision, kb: KnowledgeBase, next_line: int | None, site: AvailabilitySite | None
 ) -> out.PlanOption:
     o = kb.options[d.option_id]
+    positions, position_notes, outcomes = _option_views(o)
     return out.PlanOption(
         id=o.id,
         name=o.name,
@@ -358,12 +377,12 @@ def _option(
         could_be=d.could_be,
         evidence=list(o.evidence),
         status_sources=d.status_sources,
-        positions={p.source: p.position for p in o.positions},
-        position_notes=[p.model_dump(exclude_none=True) for p in o.positions],
+        positions=positions,
+        position_notes=position_notes,
         checks=d.checks,
         dose_notes=d.dose_notes,
         monitoring=list(o.monitoring),
-        outcomes=[x.model_dump() for x in o.outcomes],
+        outcomes=outcomes,
         declined=d.declined,
         to_clarify=d.to_clarify,
         interactions=[
@@ -389,6 +408,7 @@ def _plan(
     next_line = facts["next_line"].value
     options = [_option(d, kb, next_line, site) for d in pr.decisions]
     names: dict[str, Any] = {m.id: m for m in kb.supportive}
+    checks = kb.checks
     return out.Plan(
         intent=pr.intent.value,
         intent_reasons=pr.intent.reasons,
@@ -412,7 +432,7 @@ def _plan(
         ],
         checks=[
             out.CheckOut(
-                id=c.id, name=kb.checks[c.id].name, for_=c.for_, reason=c.reason, source=c.source
+                id=c.id, name=checks[c.id].name, for_=c.for_, reason=c.reason, source=c.source
             )
             for c in pr.checks
         ],

@@ -45,6 +45,10 @@ class KnowledgeBase:
     availability: dict[str, s.AvailabilitySite]
     _rules: dict[tuple[str, str], list[Any]] = field(default_factory=dict, repr=False)
     _condition_exprs: dict[str, Expr] = field(default_factory=dict, repr=False)
+    # views computed on first use (not copied by dataclasses.replace: a replaced part recomputes)
+    _memo: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._condition_exprs.update({k: v.when for k, v in self.conditions.items()})
@@ -59,7 +63,13 @@ class KnowledgeBase:
 
     def interactions_for(self, option_id: str) -> list[s.Interaction]:
         """The interaction-table entries that name ``option_id``."""
-        return [i for i in self.interactions.interactions if option_id in i.options]
+        key = ("interactions", option_id)
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = [
+                i for i in self.interactions.interactions if option_id in i.options
+            ]
+        return list(got)
 
     @property
     def version(self) -> str:
@@ -67,7 +77,10 @@ class KnowledgeBase:
 
     @property
     def checks(self) -> dict[str, s.CheckDefinition]:
-        return {c.id: c for c in self.plan.checks}
+        got = self._memo.get(("checks", ""))
+        if got is None:
+            got = self._memo["checks", ""] = {c.id: c for c in self.plan.checks}
+        return dict(got)
 
     @property
     def condition_exprs(self) -> dict[str, Expr]:
@@ -75,6 +88,12 @@ class KnowledgeBase:
 
     def profile_sources(self, profile: str) -> set[str]:
         """Source ids whose statements count in ``profile`` (guidelines listed + evidence kinds)."""
+        got = self._memo.get(("profile_sources", profile))
+        if got is None:
+            got = self._memo["profile_sources", profile] = self._profile_sources(profile)
+        return set(got)
+
+    def _profile_sources(self, profile: str) -> set[str]:
         chain: list[s.Profile] = []
         name: str | None = profile
         while name is not None:
