@@ -28,7 +28,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setenv("HEPATOBOARD_SECRET_KEY", "concurrency-test")
     release = threading.Event()
     started: list[int] = []
-    real = assessments.run_assessment
+    real = assessments.run_assessment_json
 
     def slow(*args, **kwargs):
         started.append(1)
@@ -36,7 +36,7 @@ def server(tmp_path, monkeypatch):
             sum(range(1000))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(assessments, "run_assessment", slow)
+    monkeypatch.setattr(assessments, "run_assessment_json", slow)
     from hepatoboard.service.app import create_app
 
     port = free_port()
