@@ -19,6 +19,7 @@ from hepatoboard.cli.common import (
     fail,
     parse_date,
     print_case_error,
+    resume_gc,
 )
 
 
@@ -97,6 +98,7 @@ def assess(
             if i:
                 sys.stdout.write("\n")
             print_report(doc, source=str(path))
+        resume_gc()  # after the first case (start-up): collect again for the ones that follow
     if failed:
         raise typer.Exit(2)
 

@@ -16,6 +16,7 @@ from hepatoboard.cli.common import (
     check_site,
     fail,
     parse_date,
+    resume_gc,
 )
 
 app = typer.Typer(
@@ -111,6 +112,7 @@ def _assess(
     from hepatoboard.knowledge.load import default_knowledge
 
     kb = default_knowledge()
+    resume_gc()  # a cohort is long: collect garbage again (main paused it for the start-up)
     if profile is not None and profile not in kb.profiles:
         raise InputError(
             f"--profile: unknown profile '{profile}'; accepted: {', '.join(kb.profiles)}"

@@ -40,6 +40,16 @@ DbOption = Annotated[
 ]
 
 
+def resume_gc() -> None:
+    """Collect garbage again after the start-up (``main`` pauses the collector): what start-up
+    built is frozen (never scanned again), and later garbage is collected as usual."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def fail(message: str) -> NoReturn:
     """One line on stderr, exit code 2."""
     print(message, file=sys.stderr)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hepatoboard.cli.common import DbOption, SiteOption, check_site
+from hepatoboard.cli.common import DbOption, SiteOption, check_site, resume_gc
 
 
 def serve(
@@ -34,6 +34,7 @@ def serve(
     if site is not None:
         os.environ[ENV_SITE] = site
     application = create_app(None)  # migrates the schema once, before any worker starts
+    resume_gc()  # a service runs for long: collect garbage again (main paused it for start-up)
     if demo:
         _demo_setup(application, host, port)
     # access_log off: request paths can carry case ids, which must not reach application logs

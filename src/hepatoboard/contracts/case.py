@@ -36,7 +36,9 @@ _LIMITS = case_limits()
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, frozen=True, strict=True, defer_build=True
+    )
 
 
 def _limits(path: str, description: str | None = None) -> Any:

@@ -37,7 +37,7 @@ NUMERIC_COMPARISONS: tuple[str, ...] = ("lt", "le", "gt", "ge")
 class Expr(BaseModel):
     """One node of a criteria expression (validated when the knowledge base loads)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, defer_build=True)
 
     fact: str | None = None
     eq: Any = None
@@ -127,7 +127,7 @@ class Expr(BaseModel):
 class Rule(BaseModel):
     """One row of a first-match classifier (a stage, a T category, ...)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     value: str
     when: Expr
