@@ -11,7 +11,9 @@ Definitions:
 - *warm*: CPU time of one call for a distinct patient in a process that has already assessed
   another case; the median over the example and test cases, each with a distinct AFP;
 - *first call*: CPU time of the first ``assess`` / ``predict`` in a fresh process that has
-  loaded the knowledge base (as the CLI and the service do before assessing);
+  loaded the knowledge base and parsed the cases, with the objects built so far frozen out of
+  the garbage collector's scans, as the service does at start-up (the CLI pauses the collector
+  for its start-up instead);
 - *prognosis*: ``predict`` alone for the case's scenarios; *assessment*: ``assess`` (scores,
   staging, plan and prognosis).
 """
@@ -53,6 +55,8 @@ from hepatoboard.staging import stage
 kb = default_knowledge()
 AS_OF = dt.date(2026, 11, 25)
 cases = [load_case_file(p, as_of=AS_OF) for p in paths]
+import gc
+gc.collect(); gc.freeze()  # as the service does after its start-up (service/app.py, warm)
 
 def distinct(case, i):
     # a distinct patient: same case, AFP varied

@@ -20,7 +20,7 @@ Status = Literal["recommended", "consider", "not_eligible", "undetermined"]
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(populate_by_name=True)
 
 
 class KnowledgeBaseRef(_Out):

@@ -22,7 +22,7 @@ ScenarioKind = Literal["expected", "responder"]
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Curve(_Doc):
