@@ -91,18 +91,24 @@ def extract_messages() -> dict[str, list[str]]:
     Uses Babel's Python extractor (keywords ``_`` and ``N_``) and Jinja2's Babel extractor for the
     templates, so the catalogue can be checked for completeness (tests) and updated by hand.
     """
+    return extract_literals(Path(__file__).parent, ("*.py", "family/*.py"))
+
+
+def extract_literals(root: Path, python: tuple[str, ...]) -> dict[str, list[str]]:
+    """Every literal msgid of the Python files matching ``python`` (globs under ``root``) and of
+    the templates in ``root/templates`` -> where it is used (``path:line`` relative to ``root``).
+    The family report and the clinician pages share it (:mod:`hepatoboard.web.i18n`)."""
     from babel.messages.extract import extract
     from jinja2.ext import babel_extract
 
-    here = Path(__file__).parent
     found: dict[str, list[str]] = {}
     keywords = {"_": None, "N_": None, "gettext": None}
-    for py in sorted([*here.glob("*.py"), *here.glob("family/*.py")]):
+    for py in sorted(p for pattern in python for p in root.glob(pattern)):
         with py.open("rb") as fh:
             for lineno, msg, _comments, _ctx in extract("python", fh, keywords=keywords):
                 if isinstance(msg, str):
-                    found.setdefault(msg, []).append(f"{py.name}:{lineno}")
-    for tpl in sorted((here / "templates").glob("*.html")):
+                    found.setdefault(msg, []).append(f"{py.relative_to(root)}:{lineno}")
+    for tpl in sorted((root / "templates").glob("*.html")):
         with tpl.open("rb") as fh:
             for lineno, _func, tmsg, _comments in babel_extract(fh, tuple(keywords), [], {}):
                 if isinstance(tmsg, str):

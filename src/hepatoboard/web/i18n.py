@@ -89,22 +89,9 @@ def translate_message(message: str, lang: str) -> str:
 def extract_web_messages() -> dict[str, list[str]]:
     """Every literal msgid of the pages' code and templates -> where it is used (Babel's Python
     extractor with ``_`` and ``N_``, Jinja2's Babel extractor for the templates)."""
-    from babel.messages.extract import extract
-    from jinja2.ext import babel_extract
+    from hepatoboard.reports.i18n import extract_literals
 
-    found: dict[str, list[str]] = {}
-    keywords = {"_": None, "N_": None, "gettext": None}
-    for py in sorted([*HERE.glob("*.py"), *HERE.glob("pages/*.py")]):
-        with py.open("rb") as fh:
-            for lineno, msg, _comments, _ctx in extract("python", fh, keywords=keywords):
-                if isinstance(msg, str):
-                    found.setdefault(msg, []).append(f"{py.relative_to(HERE)}:{lineno}")
-    for tpl in sorted((HERE / "templates").glob("*.html")):
-        with tpl.open("rb") as fh:
-            for lineno, _func, tmsg, _comments in babel_extract(fh, tuple(keywords), [], {}):
-                if isinstance(tmsg, str):
-                    found.setdefault(tmsg, []).append(f"templates/{tpl.name}:{lineno}")
-    return found
+    return extract_literals(HERE, ("*.py", "pages/*.py"))
 
 
 def form_messages() -> dict[str, list[str]]:
