@@ -21,7 +21,7 @@ import pytest
 
 from hepatoboard.service import workers
 
-from service_helpers import EXE, Server, free_port
+from service_helpers import EXE, Server, free_port, make_token
 
 pytestmark = pytest.mark.skipif(not workers.supported(), reason="SO_REUSEPORT balancing: Linux")
 
@@ -164,3 +164,37 @@ def test_a_worker_without_its_supervisor_exits():
         check=False,
     )
     assert r.returncode == 1
+
+
+def test_a_token_revoked_from_the_cli_is_refused_by_every_worker_on_the_next_request(tmp_path):
+    """The token check reads the database on every request (no cache): a revocation by another
+    process is seen at once by both workers, on connections they already hold."""
+    database = f"sqlite:///{tmp_path / 'hb.db'}"
+    token = make_token(database, "revoked-soon", "viewer")
+    headers = {"Authorization": f"Bearer {token}"}
+    with Server(database, tmp_path / "server.log", workers=2) as server:
+        assert server.proc is not None
+        pids = children(server.proc.pid)
+        conns: list[http.client.HTTPConnection] = []
+        owners: set[int] = set()
+        while len(owners) < 2 and len(conns) < MAX_CONNECTIONS:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+            conns.append(conn)
+            assert get(conn, "/knowledge", headers) == 200
+            owners.add(worker_of(conn, server.port, pids))
+        assert owners == set(pids)
+        subprocess.run(
+            [EXE, "token", "revoke", "revoked-soon", "--database", database],
+            check=True,
+            capture_output=True,
+        )
+        assert [get(conn, "/knowledge", headers) for conn in conns] == [401] * len(conns)
+        for conn in conns:
+            conn.close()
+
+
+def get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) -> int:
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    return response.status
