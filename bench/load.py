@@ -1,19 +1,26 @@
 """Load benchmark of the web service on loopback: throughput and p50/p99 latency of
 ``POST /assessments:preview`` and ``POST /assessments`` (SQLite default database).
 
-Starts a real server in a subprocess, drives it with an async httpx client (bounded request
-count, stops by itself), prints a Markdown table for docs/benchmarks.md.
+Starts a real server in a subprocess, drives it with wrk (or, without wrk, an async httpx
+client), prints a Markdown table for docs/benchmarks.md with the server's CPU per request and
+each worker process's CPU seconds during the row (from /proc, Linux).
+
+    bench/load.py [WORKERS] [--connections 2 4 8] [--seconds 10] [--distinct-only]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -99,6 +106,7 @@ def wrk(
         return float(value[:-2]) if value.endswith("ms") else float(value[:-1]) * 1000
 
     rps = float(next(x for x in out.splitlines() if x.startswith("Requests/sec")).split()[1])
+    done = int(next(x for x in out.splitlines() if "requests in" in x).split()[0])
     non2xx = [x for x in out.splitlines() if "Non-2xx" in x]
     return {
         "requests": f"{seconds} s",
@@ -106,52 +114,109 @@ def wrk(
         "p50_ms": ms("50%"),
         "p99_ms": ms("99%"),
         "statuses": non2xx[0].strip() if non2xx else "all 2xx",
+        "done": done,
     }
+
+
+def server_pids(pid: int) -> list[int]:
+    """The processes that serve requests: the children of ``pid`` (workers), else ``pid``."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                kids.append(int(entry.name))
+    return sorted(kids) or [pid]
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pids: list[int], run: Callable[[], dict]) -> dict:
+    """``run()`` (one row) with the CPU seconds each server process spent during it."""
+    before = [cpu_s(p) for p in pids]
+    r = run()
+    spent = [cpu_s(p) - b for p, b in zip(pids, before, strict=True)]
+    r["cpu"] = " / ".join(f"{x:.1f}" for x in spent)
+    n = r.get("done") or r["requests"]
+    r["cpu_ms"] = sum(spent) / n * 1000 if isinstance(n, int) and n else float("nan")
+    return r
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def wrk_rows(url: str, token: str, tmp: str, pids: list[int], args: argparse.Namespace) -> list:
+    kinds = [("distinct patients", True)]
+    if not args.distinct_only:
+        kinds.insert(0, ("same patient", False))
+    plan = [
+        ("/assessments:preview", kind, distinct, c)
+        for kind, distinct in kinds
+        for c in args.connections
+    ]
+    if not args.distinct_only:
+        plan.append(("/assessments", "distinct patients", True, 4))
+    rows = []
+    for path, kind, distinct, c in plan:
+        name = f"POST {path}, {kind} (wrk, {c} conn, {args.workers} workers)"
+        rows.append(
+            (name, measured(pids, partial(wrk, url, token, path, args.seconds, c, tmp, distinct)))
+        )
+    return rows
+
+
+def httpx_rows(url: str, token: str, pids: list[int]) -> list:
+    return [
+        (
+            f"POST {path}",
+            measured(pids, partial(asyncio.run, drive(url, token, path, total, 8))),
+        )
+        for path, total in (("/assessments:preview", 3000), ("/assessments", 1000))
+    ]
 
 
 def main() -> None:
     import shutil
 
-    workers = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workers", nargs="?", type=int, default=2)
+    parser.add_argument("--connections", type=int, nargs="+", default=[2, 4, 8])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--distinct-only", action="store_true", help="skip the same-patient rows")
+    args = parser.parse_args()
+    print(f"load average at start: {load_average()}")
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{tmp}/load.db"
         token = make_token(db, "load", "clinician")
-        server = Server(db, Path(tmp) / "server.log", workers=workers).start()
+        server = Server(db, Path(tmp) / "server.log", workers=args.workers).start()
+        assert server.proc is not None
+        pids = server_pids(server.proc.pid)
         try:
             asyncio.run(drive(server.url, token, "/assessments:preview", 100, 4))  # warm-up
             if shutil.which("wrk"):
-                rows = [
-                    (
-                        f"POST /assessments:preview, {kind} (wrk, {c} conn, {workers} workers)",
-                        wrk(server.url, token, "/assessments:preview", 10, c, tmp, distinct),
-                    )
-                    for kind, distinct in (("same patient", False), ("distinct patients", True))
-                    for c in (2, 4, 8)
-                ] + [
-                    (
-                        f"POST /assessments, distinct patients (wrk, 4 conn, {workers} workers)",
-                        wrk(server.url, token, "/assessments", 10, 4, tmp, True),
-                    ),
-                ]
+                rows = wrk_rows(server.url, token, tmp, pids, args)
             else:
-                rows = [
-                    (
-                        "POST /assessments:preview",
-                        asyncio.run(drive(server.url, token, "/assessments:preview", 3000, 8)),
-                    ),
-                    (
-                        "POST /assessments (stored)",
-                        asyncio.run(drive(server.url, token, "/assessments", 1000, 8)),
-                    ),
-                ]
+                rows = httpx_rows(server.url, token, pids)
         finally:
             server.stop()
-    print("| endpoint | requests | throughput | p50 | p99 | statuses |")
-    print("|---|---|---|---|---|---|")
+    print(f"load average at end: {load_average()}")
+    print(
+        "| endpoint | requests | throughput | p50 | p99 | server CPU/request "
+        "| CPU s per server process | statuses |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for name, r in rows:
         print(
             f"| {name} | {r['requests']} | {r['per_s']:,.0f}/s | {r['p50_ms']:.1f} ms "
-            f"| {r['p99_ms']:.1f} ms | {r['statuses']} |"
+            f"| {r['p99_ms']:.1f} ms | {r['cpu_ms']:.1f} ms | {r['cpu']} | {r['statuses']} |"
         )
 
 

@@ -16,7 +16,14 @@ def serve(
     demo: Annotated[
         bool, typer.Option("--demo", help="create a first token if none exists and load examples")
     ] = False,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="worker processes")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="worker processes; on Linux each has its own SO_REUSEPORT socket on the port",
+        ),
+    ] = 1,
     site: SiteOption = None,
 ) -> None:
     """Run the web service (OpenAPI docs at /docs, clinician pages at /ui/)."""
@@ -25,6 +32,7 @@ def serve(
 
     import uvicorn
 
+    from hepatoboard.service import workers as supervisor
     from hepatoboard.service.app import ENV_SITE, create_app
     from hepatoboard.storage.db import ENV_URL, default_url
 
@@ -42,8 +50,22 @@ def serve(
         uvicorn.run(application, host=host, port=port, access_log=False, log_level="info")
         return
     application.state.engine.dispose()
+    if supervisor.supported():
+        try:
+            sockets = supervisor.bind_sockets(host, port, workers)
+        except OSError as exc:
+            typer.echo(f"error: cannot listen on {host}:{port}: {exc}", err=True)
+            raise typer.Exit(1) from None
+        del application
+        logging.getLogger(__name__).info(
+            "listening on http://%s:%d with %d worker processes (SO_REUSEPORT)", host, port, workers
+        )
+        raise typer.Exit(supervisor.Supervisor(sockets).run())
+    logging.getLogger(__name__).warning(
+        "no SO_REUSEPORT balancing on this system: the workers share one socket (uvicorn)"
+    )
     uvicorn.run(
-        "hepatoboard.service.app:app_from_env",
+        supervisor.APP,
         factory=True,
         workers=workers,
         host=host,

@@ -16,7 +16,7 @@ from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.intake import parse_case, parse_document
 from hepatoboard.service.limits import MAX_BODY, bounded
 
-__all__ = ["CASE_BODY", "MAX_BODY", "read_case"]
+__all__ = ["CASE_BODY", "MAX_BODY", "parse_body", "read_body", "read_case"]
 
 CASE_BODY = {
     "requestBody": {
@@ -29,7 +29,9 @@ CASE_BODY = {
 }
 
 
-def _parse(body: bytes, as_of: dt.date | None) -> Case:
+def parse_body(body: bytes, as_of: dt.date | None) -> Case:
+    """The validated case of a request body, or :class:`CaseError` (CPU work: call it in a
+    worker thread)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -39,10 +41,14 @@ def _parse(body: bytes, as_of: dt.date | None) -> Case:
     return parse_case(parse_document(text), as_of=as_of)
 
 
-async def read_case(request: Request, as_of: dt.date | None) -> Case:
-    """The validated case of the request body, or :class:`CaseError`."""
+async def read_body(request: Request) -> bytes:
+    """The request body (bounded by the body limit); 400 if the client disconnects."""
     try:
-        body = await request.body()
+        return await request.body()
     except ClientDisconnect:
         raise HTTPException(400, "client disconnected") from None
-    return await bounded(request, _parse, body, as_of)
+
+
+async def read_case(request: Request, as_of: dt.date | None) -> Case:
+    """The validated case of the request body, or :class:`CaseError`."""
+    return await bounded(request, parse_body, await read_body(request), as_of)

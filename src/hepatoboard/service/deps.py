@@ -59,8 +59,17 @@ async def in_db(request: Request, fn: Callable[..., T], *args: Any) -> T:
 
 
 def audit(request: Request, actor: str, action: str, target: str | None, outcome: str) -> None:
-    """Append one audit event (sync: for handlers already in a worker thread)."""
-    _with_session(request, repo.audit, actor, action, target, outcome)
+    """Append one audit event (sync: for handlers already in a worker thread), in a transaction
+    of its own on a pooled connection (no ORM session: this runs on every request)."""
+    with request.app.state.engine.begin() as conn:
+        repo.audit(conn, actor, action, target, outcome, commit=False)
+
+
+async def record(
+    request: Request, actor: str, action: str, target: str | None, outcome: str
+) -> None:
+    """:func:`audit` from the event loop (in a worker thread)."""
+    await run_in_threadpool(audit, request, actor, action, target, outcome)
 
 
 def client_of(request: Request) -> str:
@@ -108,8 +117,14 @@ def require(action: str, needed: str, *, allow_session: bool = False) -> Callabl
         idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     ) -> Principal:
         _reject_controls(request, idempotency_key)
+        if creds is not None and creds.scheme.lower() == "bearer":
+            # the common case, read from the database on every request without the ORM
+            with request.app.state.engine.connect() as conn:
+                found = repo.find_active_token(conn, creds.credentials)
+            if found is not None and RANK[found[1]] >= RANK[needed]:
+                return Principal(*found)
         target = request.path_params.get("assessment_id") or request.path_params.get("case_id")
-        with request.app.state.sessions() as session:
+        with request.app.state.sessions() as session:  # refused, denied or a web session
             token = None
             if creds is not None and creds.scheme.lower() == "bearer":
                 token = repo.find_token(session, creds.credentials)

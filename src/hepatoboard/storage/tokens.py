@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,20 +71,40 @@ def create_token(
     return token
 
 
-def token_status(row: ApiToken, now: dt.datetime | None = None) -> str:
-    """active | expired | revoked"""
-    if row.revoked:
+def _status(revoked: bool, expires_at: dt.datetime | None, now: dt.datetime | None) -> str:
+    if revoked:
         return "revoked"
-    expires = _aware(row.expires_at)
+    expires = _aware(expires_at)
     if expires is not None and expires <= (now or utcnow()):
         return "expired"
     return "active"
+
+
+def token_status(row: ApiToken, now: dt.datetime | None = None) -> str:
+    """active | expired | revoked"""
+    return _status(row.revoked, row.expires_at, now)
 
 
 def find_token(session: Session, token: str) -> ApiToken | None:
     """The active token with this plaintext, or None (unknown, expired or revoked)."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     return row if row is not None and token_status(row) == "active" else None
+
+
+_tokens = ApiToken.__table__.c
+_BY_HASH = select(_tokens.name, _tokens.role, _tokens.revoked, _tokens.expires_at).where(
+    _tokens.token_hash == bindparam("token_hash")
+)  # built once: the check runs on every API request
+
+
+def find_active_token(db: Session | Connection, token: str) -> tuple[str, str] | None:
+    """(name, role) of the active token with this plaintext, or None (unknown, expired or
+    revoked). Read from the database on every call, like :func:`find_token`, but without the
+    ORM: a statement built once, no object loaded."""
+    row = db.execute(_BY_HASH, {"token_hash": hash_token(token)}).first()
+    if row is None or _status(row.revoked, row.expires_at, None) != "active":
+        return None
+    return row.name, row.role
 
 
 def count_tokens(session: Session) -> int:

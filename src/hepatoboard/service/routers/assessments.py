@@ -19,8 +19,16 @@ from hepatoboard.contracts.assessment import Assessment
 from hepatoboard.contracts.case import Case
 from hepatoboard.contracts.errors import CaseError
 from hepatoboard.pipeline import assess
-from hepatoboard.service.body import CASE_BODY, read_case
-from hepatoboard.service.deps import Principal, in_db, kb_of, require, site_of, stored
+from hepatoboard.service.body import CASE_BODY, parse_body, read_body, read_case
+from hepatoboard.service.deps import (
+    Principal,
+    in_db,
+    kb_of,
+    record,
+    require,
+    site_of,
+    stored,
+)
 from hepatoboard.service.limits import ClientGone, bounded
 from hepatoboard.service.models import StoredAssessmentOut, refusals
 from hepatoboard.storage import repository as repo
@@ -129,14 +137,22 @@ async def preview(
 ) -> Response:
     """Assess a case without storing it."""
     try:
-        case = await read_case(request, as_of)
-        result = await bounded(request, run_assessment_json, request, case, profile, as_of)
+        body = await read_body(request)
+        case_id, result = await bounded(request, _preview, request, body, profile, as_of)
     except (CaseError, ClientGone) as exc:
         outcome = "invalid" if isinstance(exc, CaseError) else "abandoned"
-        await in_db(request, repo.audit, who.name, "assessment.preview", None, outcome)
+        await record(request, who.name, "assessment.preview", None, outcome)
         raise
-    await in_db(request, repo.audit, who.name, "assessment.preview", case.id, "ok")
+    await record(request, who.name, "assessment.preview", case_id, "ok")
     return Response(result, media_type="application/json")  # already JSON: no re-encoding
+
+
+def _preview(
+    request: Request, body: bytes, profile: str | None, as_of: Any
+) -> tuple[str | None, bytes]:
+    """Parse, assess and serialise in one worker-thread call (one hand-off, not two)."""
+    case = parse_body(body, as_of)
+    return case.id, run_assessment_json(request, case, profile, as_of)
 
 
 @router.get(
