@@ -35,9 +35,9 @@ costs more than it saves on them (the shared parts are already stored as columns
 
 def collect(lf: pl.LazyFrame, *, cse: bool = False) -> pl.DataFrame:
     """``lf`` computed by Polars' in-memory engine (``cse``: with common-subexpression
-    elimination). The default engine took 0.8 s to plan a select of 120 expressions that the
-    in-memory engine runs in 0.02 s, whatever the number of rows: a fixed cost per wide pass and
-    per chunk."""
+    elimination). On the default engine a select of 120 mask-decoding expressions took 0.8 s
+    of CPU at 2,000 rows (0.7 s at 250,000: a fixed cost per pass and chunk); on the in-memory
+    engine, 0.01 s at 2,000 rows."""
     return lf.collect(optimizations=pl.QueryOptFlags() if cse else PLAIN, engine="in-memory")
 
 
