@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from hepatoboard.cohort.exact import python_round, rounded
-from hepatoboard.cohort.frame import Facts
+from hepatoboard.cohort.frame import Facts, collect
 from hepatoboard.cohort.plan import PlanColumns
 from hepatoboard.criteria.polars import (
     WORD,
@@ -69,7 +69,7 @@ def decode_all(df: pl.DataFrame, masks: dict[str, Spell], many: int = MANY) -> p
                 pl.struct(keys[name].alias("#k"), *words).gather(first).implode().alias(name)
             )
         aggs.extend(sp.mask.word(w).bitwise_or().alias(f"{name}#or{w}") for w in used)
-    distinct = df.lazy().select(aggs).collect() if aggs else pl.DataFrame()
+    distinct = collect(df.lazy().select(aggs)) if aggs else pl.DataFrame()
     lookups, checks, codes, tables = [], [], [], {}
     spellers: dict[tuple[int, bool], Text] = {}
     for name, sp in masks.items():
@@ -110,8 +110,8 @@ def decode_all(df: pl.DataFrame, masks: dict[str, Spell], many: int = MANY) -> p
                 for w in used
             ]
             checks.append(pl.all_horizontal(same).all().alias(f"{name}#same"))
-    coded = df.lazy().with_columns(codes).collect() if codes else df
-    out = coded.lazy().select(lookups + checks).collect()
+    coded = collect(df.lazy().with_columns(codes)) if codes else df
+    out = collect(coded.lazy().select(lookups + checks))
     collided = [c.removesuffix("#same") for c in out.columns if c.endswith("#same")]
     for name in [c for c in collided if not out[f"{c}#same"][0]]:
         out = out.with_columns(_joined(df, masks[name], tables[name][0], spellers).alias(name))
@@ -353,7 +353,7 @@ def build(
             cols[f"#{key}#{w}"] = mask.word(w)
             words[w] = pl.col(f"#{key}#{w}")
         stored[key] = Mask(exprs=words)
-    out = f.df.lazy().select(**cols).collect()
+    out = collect(f.df.lazy().select(**cols))
     todo: dict[str, Spell] = {}
     for key, mask in stored.items():
         if key.startswith("reasons."):

@@ -28,6 +28,7 @@ from typing import Any
 import polars as pl
 
 from hepatoboard.cohort import layout, rows
+from hepatoboard.cohort.frame import collect
 from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.contracts.vocab import METASTASIS_SITES, NODE_STATIONS
 from hepatoboard.knowledge.base import KnowledgeBase
@@ -239,14 +240,13 @@ class Listed:
         long = pl.concat(parts).sort("#row", "#k")
         lists = long.group_by("#row", maintain_order=True).agg(pl.struct(names).alias("#list"))
         given = df.lazy().select(row, self.given.fill_null(False).alias("#given"))
-        out = (
-            given.join(lists, on="#row", how="left", maintain_order="left")
-            .select(
+        out = collect(
+            given.join(lists, on="#row", how="left", maintain_order="left").select(
                 pl.when(pl.col("#given"))
                 .then(pl.col("#list").fill_null(pl.lit([], dtype)))
                 .alias("#list")
-            )
-            .collect()
+            ),
+            cse=True,
         )
         return out.to_series().cast(dtype)
 
@@ -349,17 +349,16 @@ def parse(
     schema = rows.schema()
     lists = {"lymph_nodes": nodes, "distant_metastases": mets, "prior_therapies": prior}
     suspect = ~pl.all_horizontal([x.fill_null(False) for x in fine])
-    out = (
-        raw.lazy()
-        .select(
+    out = collect(
+        raw.lazy().select(
             [
                 exprs[name].cast(dtype).alias(name)
                 for name, dtype in schema.items()
                 if name not in lists
             ]
             + [suspect.alias("#suspect")]
-        )
-        .collect()
+        ),
+        cse=True,
     )
     built = {name: lst.build(raw, schema[name]).alias(name) for name, lst in lists.items()}
     return out.with_columns(**built).select(list(schema)), out["#suspect"]
