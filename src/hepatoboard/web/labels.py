@@ -10,6 +10,7 @@ Vietnamese translation. Nothing here is clinical judgement or a threshold.
 
 from __future__ import annotations
 
+from hepatoboard.reports.clinician import STATUSES
 from hepatoboard.reports.i18n import N_
 
 TITLES = {
@@ -239,12 +240,8 @@ PROFILES = {
     "asia": N_("Asia: international plus Asian practice (Vietnam MOH 3129/2020, CNLC, INASL)"),
 }
 
-STATUS_NAMES = {
-    "recommended": N_("recommended"),
-    "consider": N_("consider"),
-    "undetermined": N_("undetermined"),
-    "not_eligible": N_("not eligible"),
-}
+# The same status words as the clinician report (one table, one set of translations).
+STATUS_NAMES = STATUSES
 MODALITY_NAMES = {
     "immunotherapy": N_("immunotherapy"),
     "targeted_therapy": N_("targeted therapy"),
