@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import json
 import math
+import random
 from pathlib import Path
 from typing import Any
 
@@ -457,6 +458,51 @@ def test_same_input_gives_identical_output(p: dict[str, Any]) -> None:
     assert first == again
 
 
+# Every value of each fact the model reads, unknown included (the memo test below).
+MEMO_VALUES: dict[str, list[Any]] = {
+    "child_pugh_class": ["A", "B", "C", None],
+    "albi_grade": [1, 2, 3, None],
+    "ecog": [0, 1, 2, 3, 4, None],
+    "afp_ng_ml": [5.0, 120.0, 130.0, 399.0, 400.0, 1250.0, None],
+    "portal_vein_invasion": ["none", "vp3", "vp4", None],
+    "hepatic_vein_invasion": ["none", "present", None],
+    "nodal_disease": [True, False, None],
+    "distant_nodes": [True, False, None],
+    "distant_metastases": [True, False, None],
+    "ascites": ["none", "mild", "moderate_severe", None],
+    "nodules": [1, 3, 10, None],
+    "liver_involvement_over_50pct": [True, False, None],
+    "bile_duct_invasion": [True, False, None],
+    "bclc_stage": ["B", "C", "D", None],
+    "next_line": [1, 2, 3, None],
+}
+
+
+def test_memo_gives_each_patient_his_own_result() -> None:
+    """A remembered result is reused only for a patient the model cannot tell apart: each of
+    some 800 patients (several sharing everything the model reads, the rest differing in one or more
+    facts) gets exactly what a computation from scratch gives him; and a caller changing his
+    result does not change the next patient's."""
+    data = load_prognosis(read("prognosis.yaml"), verification=DATA.verification)
+    rng = random.Random(13)
+    patients = []
+    for _ in range(400):
+        over = {k: rng.choice(v) for k, v in MEMO_VALUES.items() if rng.random() < 0.25}
+        patients.append(facts(**over))
+        if over.get("afp_ng_ml") in (120.0, 130.0):  # a twin the model cannot tell apart
+            patients.append(facts(**{**over, "afp_ng_ml": 250.0 - over["afp_ng_ml"]}))
+        patients.append(facts(**over))  # the same patient again
+    asked = [*PROPERTY_SCENARIOS, "nivolumab", "lenvatinib"]
+    for f in patients:
+        got = predict(f, asked, data=data)
+        assert got == m._predict(m._Context(data, f), asked)
+        got.warnings.append("changed by the caller")
+        if got.scenarios:
+            got.scenarios[0].caveats.clear()
+    assert len(patients) / 2 > len(data.compiled.memo) > 100  # shared, and told apart
+    assert predict(facts(), asked, data=data) == m._predict(m._Context(data, facts()), asked)
+
+
 def test_scenario_result_does_not_depend_on_the_other_scenarios_asked() -> None:
     alone = by_id(predict(facts(), ["sorafenib"]))["sorafenib"]
     mixed = by_id(predict(facts(), ["folfox4", "sorafenib", "best_supportive_care"]))
@@ -530,8 +576,11 @@ def test_result_module_imports_nothing_from_hepatoboard() -> None:
 # Numbers the engine may contain, none clinical: 0, 1, 2, 0.5 and 12 (arithmetic: halves,
 # squares, sqrt(12) of a uniform SD), 3 and 10000 (rounding to 1, 3 and 4 decimals), 100
 # (percent), 30 (bisection steps), 1e-4 / 1e-9 / 1e-12 (finite difference and float
-# tolerances), 1.96 (the 95% normal quantile). A clinical number added to the code fails this.
-ALLOWED_LITERALS = {0, 0.5, 1, 2, 3, 12, 30, 100, 10000, 1e-4, 1e-9, 1e-12, 1.959963984540054}
+# tolerances), 1.96 (the 95% normal quantile), 1024 (entries of the result memo). A clinical
+# number added to the code fails this.
+ALLOWED_LITERALS = {
+    0, 0.5, 1, 2, 3, 12, 30, 100, 1024, 10000, 1e-4, 1e-9, 1e-12, 1.959963984540054
+}  # fmt: skip  # one set, not one number per line
 
 
 @pytest.mark.parametrize("module", ["model.py", "data.py"])  # the engine and its data rules

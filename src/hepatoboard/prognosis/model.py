@@ -123,6 +123,22 @@ class Compiled:
     default_shape: float
     default_shape_log_se: float
     months: tuple[float, ...]  # the stored curve's time points
+    # The expressions the model evaluates besides the markers' levels and the named conditions
+    # (caps' groups, eligibility and caveat rules): with those, the whole of what it reads.
+    key_exprs: tuple[Expr, ...] = ()
+    # Results by what the model read of the patient (see :func:`predict`), as JSON bytes.
+    memo: dict[tuple[Any, ...], bytes] = field(default_factory=dict, compare=False)
+
+
+def _key_exprs(data: PrognosisData, anchors: Mapping[str, AnchorC]) -> tuple[Expr, ...]:
+    """One of each (equal expressions, repeated across arms, have equal truth)."""
+    exprs = [c.when for ac in anchors.values() for c in ac.caps if c.when is not None]
+    exprs += [r.when for ac in anchors.values() for r in ac.anchor.eligibility]
+    exprs += [rule.when for rule in data.caveat_rules]
+    found: dict[str, Expr] = {}
+    for e in exprs:
+        found.setdefault(e.model_dump_json(), e)
+    return tuple(found.values())
 
 
 def compile_data(data: PrognosisData) -> Compiled:
@@ -191,7 +207,16 @@ def compile_data(data: PrognosisData) -> Compiled:
     z = NormalDist().inv_cdf(0.5 + s.interval_level / 2)
     n = round(s.horizon_months / s.step_months)
     months = tuple(i * s.step_months for i in range(n + 1))
-    return Compiled(tuple(domains), param_var, anchors, z, default_shape, default_shape_se, months)
+    return Compiled(
+        tuple(domains),
+        param_var,
+        anchors,
+        z,
+        default_shape,
+        default_shape_se,
+        months,
+        _key_exprs(data, anchors),
+    )
 
 
 def _share_value(spec: ShareSpec, values: Mapping[str, float]) -> float:
@@ -715,6 +740,18 @@ class _Context:
         self._relative: dict[int, RelativeHazard] = {}
         self._scenarios: dict[str, ScenarioEstimate] = {}
 
+    def key(self, scenarios: Sequence[str]) -> tuple[Any, ...]:
+        """Everything the model reads of this patient for these scenarios (see predict)."""
+        ev = self.ev
+        return (
+            tuple(scenarios),
+            tuple(self.prof.allowed.values()),
+            self.prof.unknown,
+            tuple(self.conditions.values()),
+            self.next_line,
+            tuple(ev(e).value for e in self.c.key_exprs),
+        )
+
     def anchor(self, aid: str) -> AnchorEstimate:
         est = self._anchors.get(aid)
         if est is None:
@@ -920,9 +957,34 @@ def predict(
     Options without a published anchor are skipped and named in ``warnings``; nothing is
     invented for them. A responder scenario ("what is possible") is added after the expected
     ones where a source supports one. Identical inputs give identical output.
+
+    The model reads a patient only through the truth of its expressions (the markers' levels,
+    the named conditions, the caps' groups, the eligibility and caveat rules), which of the
+    markers' facts are unknown, and the next line of therapy. The result is kept under exactly
+    that key (the last :data:`MEMO_ENTRIES` keys of each data object, as JSON), so a later
+    patient who differs only in values the model does not distinguish (an AFP of 120 or of 130
+    ng/mL) gets the same result, rebuilt as a new object, without the curves being computed
+    again.
     """
     data = data or load()
     ctx = _Context(data, facts)
+    key = ctx.key(scenarios)
+    memo = ctx.c.memo
+    hit = memo.get(key)
+    if hit is not None:
+        return Prognosis.model_validate_json(hit)
+    result = _predict(ctx, scenarios)
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = result.model_dump_json().encode()
+    return result
+
+
+MEMO_ENTRIES = 1024  # per data object; about 30 kB each
+
+
+def _predict(ctx: _Context, scenarios: Sequence[str]) -> Prognosis:
+    data = ctx.data
     if ctx.condition(data.population.condition) is False:
         return Prognosis(scenarios=[], method=method_text(data), warnings=[data.population.outside])
     warnings: list[str] = []
