@@ -1,6 +1,8 @@
 -- wrk script: POST a distinct patient on every request (bench/load.py writes the template).
 -- The seed-father case with AFP and albumin varied per request: every body is a new patient
--- for the service and for the prognosis model (ALBI is continuous), so no cache can answer it.
+-- for the service, which parses, scores, stages and plans it again. The prognosis model reads
+-- AFP and ALBI by their published bands, so it computes the curves once per band combination
+-- and reuses them for the patients it cannot tell apart (prognosis/model.py: predict).
 local f = io.open(os.getenv("HB_CASE_JSON"), "r")
 local template = f:read("*a")
 f:close()
