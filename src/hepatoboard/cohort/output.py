@@ -148,7 +148,7 @@ def _spelled(sp: Spell, seen: dict[int, int]) -> pl.Expr:
     for start in range(0, len(named), SPELL_GROUP):
         group = named[start : start + SPELL_GROUP]
         index = pl.sum_horizontal(
-            ((sp.mask.word(w) & pl.lit(bit, WORD)) != 0).fill_null(False).cast(pl.UInt32)
+            (sp.mask.word(w) & pl.lit(bit, WORD)).cast(pl.Boolean).fill_null(False).cast(pl.UInt32)
             * pl.lit(1 << j, pl.UInt32)
             for j, (_, w, bit) in enumerate(group)
         )

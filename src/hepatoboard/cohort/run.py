@@ -123,17 +123,13 @@ def _assess_all(
 ) -> list[kernel.Result]:
     """Every task's result, in task order (``opts.in_flight`` at a time); ``progress`` is
     called in this thread as each task finishes."""
-    if opts.in_flight <= 1 or len(todo) <= 1:
-        results = []
-        for t in todo:
-            results.append(run_task(t, kb, opts))
-            if progress is not None:
-                progress(t.rows)
-        return results
-    with ThreadPoolExecutor(min(opts.in_flight, len(todo))) as pool:
+    with ThreadPoolExecutor(max(1, min(opts.in_flight, len(todo)))) as pool:
         futures = {pool.submit(run_task, t, kb, opts): t for t in todo}
         for done in as_completed(futures):
-            done.result()  # a failed task stops the run here
+            error = done.exception()
+            if error is not None:  # a failed task: the tasks not started are not run
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise error
             if progress is not None:
                 progress(futures[done].rows)
         return [f.result() for f in futures]
