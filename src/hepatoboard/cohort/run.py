@@ -24,9 +24,9 @@ from hepatoboard.knowledge.base import KnowledgeBase
 
 CHUNK_ROWS = 250_000
 IN_FLIGHT = 2
-"""Chunks assessed at the same time (threads). On the 2-core benchmark machine, 500,000 rows
-took 15.5 s with 2 in flight against 18.6 s one after the other, at the same peak memory; each
-chunk in flight holds its working frame (about 1.5 GB per 250,000 rows)."""
+"""Chunks assessed at the same time (threads). When this was added, on the 2-core benchmark
+machine (idle), 500,000 rows took 15.5 s with 2 in flight against 18.6 s one after the other;
+each chunk in flight holds its working frame (up to about 1.3 GB per 250,000 rows)."""
 
 
 @dataclass(frozen=True)
