@@ -170,8 +170,8 @@ def _scalar(col: layout.Column, df: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
 def _distinct_codes(raw: pl.DataFrame) -> pl.DataFrame:
     """``raw`` with, for each text column of codes, its items and cell check as columns
     (``#items:<name>``, ``#fine:<name>``), computed by :func:`_scalar` once per distinct cell
-    and joined back: there are few distinct cells, and splitting and checking lists per row
-    cost more than the join."""
+    and joined back: such a column has few distinct cells (5 to 40 in 250,000 rows of the
+    benchmark), and splitting and checking lists per row cost more than the join."""
     out = raw
     for col in rows.scalar_columns():
         name = col.name
