@@ -64,6 +64,21 @@ def test_row_groups_on_a_local_cluster_equal_the_single_process_run(client, regi
     assert single.output.height > 200 and single.invalid  # valid and invalid rows both
 
 
+def test_chunks_in_flight_on_threads_equal_one_chunk_at_a_time(registry):
+    whole = run(read_input(str(registry)), KB, Options(as_of=AS_OF, chunk_rows=400))
+    one = run(read_input(str(registry)), KB, Options(as_of=AS_OF, chunk_rows=90, in_flight=1))
+    seen: list[int] = []
+    opts = Options(as_of=AS_OF, chunk_rows=90, in_flight=2)
+    two = run(read_input(str(registry)), KB, opts, seen.append)
+    assert sorted(seen) == [40, 90, 90, 90, 90]  # progress: once per chunk
+    for other in (one, whole):
+        assert two.output.equals(other.output)
+        assert [(x.row, x.problems) for x in two.invalid] == [
+            (x.row, x.problems) for x in other.invalid
+        ]
+    assert two.output.height > 200 and two.invalid  # valid and invalid rows both
+
+
 def test_chunks_of_case_documents_on_a_local_cluster_equal_the_single_process_run(client):
     docs = _draw(case_documents(), 200)
     inp = Input(documents=docs, sources=["generated"] * len(docs))

@@ -86,25 +86,41 @@ class Facts:
                 exprs.append((e | pl.lit(mask.const.get(w, 0), WORD)).alias(col))
             plans[name] = (NewFact(nf.value, mask, nf.nullable, nf.items), words)
         self.df = self.df.with_columns(exprs)
+        fixed = self._fold([c for _, words in plans.values() for c in words.values()])
         for name, (nf, words) in plans.items():
             const = {w: v for w, v in nf.mask.const.items() if w not in words}
-            mask = Mask(const=const, exprs={w: pl.col(c) for w, c in words.items()})
+            mask = _folded(const, words, fixed)
             self.columns[name] = FactColumn(pl.col(name), mask, nf.nullable, nf.items)
 
     def store(self, values: Mapping[str, pl.Expr], masks: Mapping[str, Mask]) -> dict[str, Mask]:
         """Compute expressions and masks as columns in one pass; the masks, as references to
         their columns (later expressions read them instead of recomputing them)."""
         exprs = [e.alias(name) for name, e in values.items()]
-        out: dict[str, Mask] = {}
+        names: dict[str, dict[int, str]] = {}
         for name, mask in masks.items():
             words = {}
             for w in mask.used_words():
                 col = f"{name}#m{w}"
                 exprs.append(mask.word(w).alias(col))
-                words[w] = pl.col(col)
-            out[name] = Mask(exprs=words)
+                words[w] = col
+            names[name] = words
         self.df = collect(self.df.lazy().with_columns(exprs)) if exprs else self.df
-        return out
+        fixed = self._fold([c for words in names.values() for c in words.values()])
+        return {name: _folded({}, words, fixed) for name, words in names.items()}
+
+    def _fold(self, cols: list[str]) -> dict[str, int]:
+        """The mask-word columns among ``cols`` that hold the same value on every row, with
+        that value; they are dropped from the frame (a constant word reads as a literal, and a
+        word that is zero on every row is not read at all)."""
+        if not cols or not self.df.height:
+            return {}
+        lo = collect(self.df.lazy().select(pl.col(cols).min())).row(0)
+        hi = collect(self.df.lazy().select(pl.col(cols).max())).row(0)
+        nulls = self.df.select(pl.col(cols).null_count()).row(0)
+        fixed = {c: a for c, a, b, n in zip(cols, lo, hi, nulls, strict=True) if a == b and not n}
+        if fixed:
+            self.df = self.df.drop(list(fixed))
+        return fixed
 
     def compiler(self) -> Compiler:
         """A compiler over the facts known so far; named conditions are stored as columns."""
@@ -125,6 +141,19 @@ class Facts:
 
     def null(self, name: str) -> pl.Expr:
         return self.columns[name].value.is_null()
+
+
+def _folded(const: dict[int, int], words: dict[int, str], fixed: dict[str, int]) -> Mask:
+    """A mask of constant words and word columns, with the columns :meth:`Facts._fold` found
+    constant read as constants (a zero word left out)."""
+    const = dict(const)
+    exprs = {}
+    for w, col in words.items():
+        if col not in fixed:
+            exprs[w] = pl.col(col)
+        elif fixed[col]:
+            const[w] = fixed[col]
+    return Mask(const=const, exprs=exprs)
 
 
 def _with_marker(mask: Mask, bits: FieldBits) -> Mask:

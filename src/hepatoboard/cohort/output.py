@@ -129,18 +129,34 @@ def _joined(df: pl.DataFrame, sp: Spell, used: list[int], spellers: dict) -> pl.
     return left.join(table, on=cols, how="left", maintain_order="left", nulls_equal=True)["#text"]
 
 
+SPELL_GROUP = 8
+"""Bits spelled together by :func:`_spelled`: their set bits index a table of the
+``2 ** SPELL_GROUP`` texts of the group (fewer text columns per row than one per bit)."""
+
+
 def _spelled(sp: Spell, seen: dict[int, int]) -> pl.Expr:
     """The text of a mask per row: the names of its bits that are set, ``;``-separated, in the
-    order :meth:`FieldBits.decode` gives (``seen``: per word, every bit set in some row)."""
+    order :meth:`FieldBits.decode` gives (``seen``: per word, every bit set in some row). The
+    names are taken :data:`SPELL_GROUP` at a time, in that order: a group's set bits make an
+    index into the texts of that group (null where none is set, so no empty piece is joined)."""
     named = [(name, w, bit) for w, v in seen.items() for name, bit in sp.bits.named_bits(w, v)]
     if not sp.ordered:
         named.sort(key=lambda x: x[0])
     if not named:
         return pl.lit("")
-    pieces = [
-        pl.when((sp.mask.word(w) & pl.lit(bit, WORD)).cast(pl.Boolean)).then(pl.lit(name))
-        for name, w, bit in named
-    ]
+    pieces = []
+    for start in range(0, len(named), SPELL_GROUP):
+        group = named[start : start + SPELL_GROUP]
+        index = pl.sum_horizontal(
+            (sp.mask.word(w) & pl.lit(bit, WORD)).cast(pl.Boolean).fill_null(False).cast(pl.UInt32)
+            * pl.lit(1 << j, pl.UInt32)
+            for j, (_, w, bit) in enumerate(group)
+        )
+        texts = [
+            SEP.join(name for j, (name, _, _) in enumerate(group) if k >> j & 1) or None
+            for k in range(1 << len(group))
+        ]
+        pieces.append(pl.lit(pl.Series(texts, dtype=pl.String)).gather(index))
     return pl.concat_str(pieces, separator=SEP, ignore_nulls=True).fill_null("")
 
 

@@ -2,12 +2,15 @@
 
 The rows are cut into chunks of :data:`CHUNK_ROWS` (bounded memory, and a progress bar that
 moves); every chunk goes through the same kernel (:mod:`.kernel`) as a Dask task would.
+:data:`IN_FLIGHT` chunks run at the same time, on threads: while one chunk's expressions are
+built in Python, Polars computes another's (Polars releases the interpreter while it computes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import polars as pl
@@ -20,6 +23,10 @@ from hepatoboard.contracts.errors import CaseError, Problem
 from hepatoboard.knowledge.base import KnowledgeBase
 
 CHUNK_ROWS = 250_000
+IN_FLIGHT = 2
+"""Chunks assessed at the same time (threads). When this was added, on the 2-core benchmark
+machine (idle), 500,000 rows took 15.5 s with 2 in flight against 18.6 s one after the other;
+each chunk in flight holds its working frame (up to about 1.3 GB per 250,000 rows)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,7 @@ class Options:
     prognosis: bool = False
     chunk_rows: int = CHUNK_ROWS
     site: str | None = None  # availability profile: adds the availability columns
+    in_flight: int = IN_FLIGHT  # chunks assessed at the same time (threads)
 
 
 Progress = Callable[[int], None]
@@ -107,12 +115,24 @@ def run(
     todo, invalid = tasks(inp, kb, opts)
     if progress is not None and invalid:
         progress(len(invalid))
-    results = []
-    for t in todo:
-        results.append(run_task(t, kb, opts))
-        if progress is not None:
-            progress(t.rows)
-    return combine(results, invalid, kb, opts)
+    return combine(_assess_all(todo, kb, opts, progress), invalid, kb, opts)
+
+
+def _assess_all(
+    todo: list[Task], kb: KnowledgeBase, opts: Options, progress: Progress | None
+) -> list[kernel.Result]:
+    """Every task's result, in task order (``opts.in_flight`` at a time); ``progress`` is
+    called in this thread as each task finishes."""
+    with ThreadPoolExecutor(max(1, min(opts.in_flight, len(todo)))) as pool:
+        futures = {pool.submit(run_task, t, kb, opts): t for t in todo}
+        for done in as_completed(futures):
+            error = done.exception()
+            if error is not None:  # a failed task: the tasks not started are not run
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise error
+            if progress is not None:
+                progress(futures[done].rows)
+        return [f.result() for f in futures]
 
 
 def combine(
