@@ -16,9 +16,9 @@ Definitions:
   object);
 - *first call*: CPU time of the first ``assess`` / ``predict`` in a fresh process that has
   loaded the knowledge base and parsed the cases, with the objects built so far frozen out of
-  the garbage collector's scans, as the service does at start-up (the CLI pauses the collector
-  for its start-up instead); also shown without the freeze, as in a program that imports
-  hepatoboard and calls ``assess`` directly;
+  the garbage collector's scans and its young-generation threshold raised, as the service does
+  at start-up (the CLI pauses the collector for its start-up instead); also shown without
+  the freeze, as in a program that imports hepatoboard and calls ``assess`` directly;
 - *prognosis*: ``predict`` alone for the case's scenarios; *assessment*: ``assess`` (scores,
   staging, plan and prognosis).
 """
@@ -63,6 +63,10 @@ cases = [load_case_file(p, as_of=AS_OF) for p in paths]
 import gc
 if mode != "cold_assess_unfrozen":
     gc.collect(); gc.freeze()  # as the service does after its start-up (service/app.py, warm)
+    import hepatoboard.service.app as service_app
+    young = getattr(service_app, "GC_YOUNG_THRESHOLD", None)  # an older tree keeps the default
+    if young is not None:
+        gc.set_threshold(young, *gc.get_threshold()[1:])
 
 def distinct(case, i):
     # a distinct patient: same case, AFP varied

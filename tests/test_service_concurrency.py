@@ -7,6 +7,7 @@ can be made slow on purpose: each one busy-waits until the test releases it.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ def server(tmp_path, monkeypatch):
     from hepatoboard.service.app import create_app
 
     port = free_port()
+    threshold = gc.get_threshold()  # the service's start-up raises it process-wide
     srv = uvicorn.Server(
         uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning")
     )
@@ -51,6 +53,7 @@ def server(tmp_path, monkeypatch):
     release.set()
     srv.should_exit = True
     thread.join()
+    gc.set_threshold(*threshold)
 
 
 def test_health_answers_while_four_assessments_are_in_flight(server):

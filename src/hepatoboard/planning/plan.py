@@ -8,7 +8,7 @@ plan (``plan_active_options``: e.g. radiation oncology when nodal radiotherapy i
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 
 from hepatoboard.criteria.evaluate import Evaluator, FactValue, case_fields, classify
 from hepatoboard.knowledge.base import KnowledgeBase
@@ -117,25 +117,29 @@ def _disagree(kb: KnowledgeBase, d: Decision) -> bool:
 
 def _checks(decisions: list[Decision], kb: KnowledgeBase, ev: Evaluator) -> list[CheckHit]:
     by_id: dict[str, CheckHit] = {}
+
+    def hit(cid: str, reason: str, source: Sequence[str]) -> CheckHit:
+        got = by_id.get(cid)
+        if got is None:  # built once per check, not once per option that needs it
+            got = by_id[cid] = CheckHit(cid, reason, list(source))
+        return got
+
     for c in kb.plan.staging_checks:
         if c.when is None or ev.truth(c.when) is True:
-            hit = by_id.setdefault(c.id, CheckHit(c.id, c.reason, list(c.source)))
-            hit.for_.append("staging")
+            hit(c.id, c.reason, c.source).for_.append("staging")
     for d in decisions:
         if d.status not in TRACE_STATUSES:
             continue
+        bound = None
         for c in kb.option_rules(kb.options[d.option_id], "checks"):
-            if c.when is not None and ev.bind({"self": d.option_id}).truth(c.when) is False:
-                continue  # already satisfied
-            hit = by_id.setdefault(c.id, CheckHit(c.id, c.reason, list(c.source)))
-            hit.for_.append(d.option_id)
+            if c.when is not None:
+                bound = bound or ev.bind({"self": d.option_id})
+                if bound.truth(c.when) is False:
+                    continue  # already satisfied
+            hit(c.id, c.reason, c.source).for_.append(d.option_id)
             d.checks.append(c.id)
         if d.interactions_unchecked:
             ixf = kb.interactions
-            hit = by_id.setdefault(
-                ixf.review_check,
-                CheckHit(ixf.review_check, ixf.review_reason, list(ixf.review_source)),
-            )
-            hit.for_.append(d.option_id)
+            hit(ixf.review_check, ixf.review_reason, ixf.review_source).for_.append(d.option_id)
             d.checks.append(ixf.review_check)
     return list(by_id.values())

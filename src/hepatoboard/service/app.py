@@ -36,6 +36,13 @@ DESCRIPTION = (
 
 ENV_SITE = "HEPATOBOARD_SITE"
 
+# Container allocations (net of deallocations) between two young-generation collections once the
+# service has started (Python's default: 700). A preview allocates about 1,300 net, so the
+# default ran about two collections per request, 8% of its CPU (docs/benchmarks.md); the
+# garbage the collector exists for (reference cycles) is rare here, and a collection of 20,000
+# young objects takes well under a millisecond.
+GC_YOUNG_THRESHOLD = 20_000
+
 
 def create_app(
     database_url: str | None = None,
@@ -46,7 +53,9 @@ def create_app(
 ) -> FastAPI:
     """Build the service. ``site`` (default ``$HEPATOBOARD_SITE``) names the availability
     profile every assessment uses. ``warm`` freezes the long-lived objects out of the garbage
-    collector's scans (which otherwise stall a request every few hundred)."""
+    collector's scans (which otherwise stall a request every few hundred) and raises the
+    collector's young-generation threshold to :data:`GC_YOUNG_THRESHOLD` (process-wide, like
+    the freeze)."""
     import os
 
     from hepatoboard.pipeline import resolve_site
@@ -86,6 +95,7 @@ def create_app(
 
         gc.collect()
         gc.freeze()
+        gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     return app
 
 
