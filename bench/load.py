@@ -2,8 +2,9 @@
 ``POST /assessments:preview`` and ``POST /assessments`` (SQLite default database).
 
 Starts a real server in a subprocess, drives it with wrk (or, without wrk, an async httpx
-client), prints a Markdown table for docs/benchmarks.md with the server's CPU per request and
-each worker process's CPU seconds during the row (from /proc, Linux).
+client), prints a Markdown table for docs/benchmarks.md with the server's CPU per request,
+each worker process's CPU seconds during the row (from /proc, Linux) and, with wrk, the load
+generator's own CPU per request (it runs on the same cores).
 
     bench/load.py [WORKERS] [--connections 2 4 8] [--seconds 10] [--distinct-only]
 """
@@ -14,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -83,6 +85,7 @@ def wrk(
     case_json = Path(tmp) / "case.json"
     case_json.write_text(_distinct_template() if distinct else json.dumps(CASE))
     script = "preview_distinct.lua" if distinct else "preview.lua"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [
             "wrk",
@@ -99,6 +102,8 @@ def wrk(
         check=True,
         env={"HB_CASE_JSON": str(case_json), "HB_TOKEN": token, "PATH": "/usr/bin:/bin"},
     ).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
     def ms(label: str) -> float:
         line = next(x for x in out.splitlines() if x.strip().startswith(label))
@@ -115,6 +120,7 @@ def wrk(
         "p99_ms": ms("99%"),
         "statuses": non2xx[0].strip() if non2xx else "all 2xx",
         "done": done,
+        "client_cpu_ms": wrk_cpu / done * 1000 if done else float("nan"),
     }
 
 
@@ -210,13 +216,15 @@ def main() -> None:
     print(f"load average at end: {load_average()}")
     print(
         "| endpoint | requests | throughput | p50 | p99 | server CPU/request "
-        "| CPU s per server process | statuses |"
+        "| CPU s per server process | wrk CPU/request | statuses |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, r in rows:
+        client = r.get("client_cpu_ms")
         print(
             f"| {name} | {r['requests']} | {r['per_s']:,.0f}/s | {r['p50_ms']:.1f} ms "
-            f"| {r['p99_ms']:.1f} ms | {r['cpu_ms']:.1f} ms | {r['cpu']} | {r['statuses']} |"
+            f"| {r['p99_ms']:.1f} ms | {r['cpu_ms']:.1f} ms | {r['cpu']} "
+            f"| {'-' if client is None else f'{client:.2f} ms'} | {r['statuses']} |"
         )
 
 
