@@ -7,6 +7,7 @@ each worker process's CPU seconds during the row (from /proc, Linux) and, with w
 generator's own CPU per request (it runs on the same cores).
 
     bench/load.py [WORKERS] [--connections 2 4 8] [--seconds 10] [--distinct-only]
+                  [--generated N]
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 EXE = str(Path(sys.executable).with_name("hepatoboard"))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 from service_helpers import Server, make_token  # noqa: E402
 
 CASE = json.loads(
@@ -78,13 +80,17 @@ def _distinct_template() -> str:
 
 
 def wrk(
-    url: str, token: str, path: str, seconds: int, connections: int, tmp: str, distinct: bool
+    url: str, token: str, path: str, seconds: int, connections: int, tmp: str, distinct: bool | str
 ) -> dict:
     """Drive with wrk (C, Debian package): the load generator then takes little CPU.
-    ``distinct``: every request a new patient (bench/preview_distinct.lua)."""
+    ``distinct``: every request a new patient (bench/preview_distinct.lua); ``"generated"``:
+    every request another generated case (bench/preview_generated.lua, :func:`generated_cases`
+    must have written them)."""
     case_json = Path(tmp) / "case.json"
-    case_json.write_text(_distinct_template() if distinct else json.dumps(CASE))
-    script = "preview_distinct.lua" if distinct else "preview.lua"
+    case_json.write_text(_distinct_template() if distinct is True else json.dumps(CASE))
+    script = {True: "preview_distinct.lua", False: "preview.lua"}.get(
+        distinct, "preview_generated.lua"
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [
@@ -100,7 +106,12 @@ def wrk(
         capture_output=True,
         text=True,
         check=True,
-        env={"HB_CASE_JSON": str(case_json), "HB_TOKEN": token, "PATH": "/usr/bin:/bin"},
+        env={
+            "HB_CASE_JSON": str(case_json),
+            "HB_CASES_JSONL": str(Path(tmp) / "cases.jsonl"),
+            "HB_TOKEN": token,
+            "PATH": "/usr/bin:/bin",
+        },
     ).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -160,7 +171,9 @@ def load_average() -> str:
 
 
 def wrk_rows(url: str, token: str, tmp: str, pids: list[int], args: argparse.Namespace) -> list:
-    kinds = [("distinct patients", True)]
+    kinds: list[tuple[str, bool | str]] = [("distinct patients", True)]
+    if args.generated:
+        kinds.append((f"generated cases ({args.generated:,} cycled)", "generated"))
     if not args.distinct_only:
         kinds.insert(0, ("same patient", False))
     plan = [
@@ -177,6 +190,41 @@ def wrk_rows(url: str, token: str, tmp: str, pids: list[int], args: argparse.Nam
             (name, measured(pids, partial(wrk, url, token, path, args.seconds, c, tmp, distinct)))
         )
     return rows
+
+
+def generated_cases(n: int, tmp: str) -> int:
+    """Write ``n`` generated cases, one JSON document per line, to ``tmp/cases.jsonl``: the
+    synthetic registry rows of the cohort benchmark (bench/cohort_data.py, fixed seed) read as
+    case documents by the cohort's own reader; rows the intake refuses are left out. Returns
+    how many were written."""
+    from cohort_data import flat_frame
+    from hepatoboard.cohort.rows import row_to_document
+    from hepatoboard.contracts.errors import CaseError
+    from hepatoboard.intake import parse_case
+
+    lines = []
+    for row in flat_frame(n, seed=13).iter_rows(named=True):
+        doc = row_to_document(row)
+        try:
+            parse_case(doc)
+        except CaseError:
+            continue
+        lines.append(json.dumps(doc, default=str))
+    (Path(tmp) / "cases.jsonl").write_text("\n".join(lines) + "\n")
+    return len(lines)
+
+
+def _first_preview_ms(url: str, token: str) -> float:
+    """Wall time of the first preview a fresh server answers (one-off work shows here)."""
+    t = time.perf_counter()
+    r = httpx.post(
+        url + "/assessments:preview",
+        json=CASE,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=120,
+    )
+    r.raise_for_status()
+    return (time.perf_counter() - t) * 1000
 
 
 def httpx_rows(url: str, token: str, pids: list[int]) -> list:
@@ -197,15 +245,31 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[2, 4, 8])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--distinct-only", action="store_true", help="skip the same-patient rows")
+    parser.add_argument(
+        "--generated",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="also drive N generated cases, each request another (0: skip those rows)",
+    )
     args = parser.parse_args()
     print(f"load average at start: {load_average()}")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.generated and shutil.which("wrk"):
+            args.generated = generated_cases(args.generated, tmp)
         db = f"sqlite:///{tmp}/load.db"
         token = make_token(db, "load", "clinician")
+        started = time.perf_counter()
         server = Server(db, Path(tmp) / "server.log", workers=args.workers).start()
+        up_s = time.perf_counter() - started
         assert server.proc is not None
         pids = server_pids(server.proc.pid)
         try:
+            first_ms = _first_preview_ms(server.url, token)
+            print(
+                f"start-up: {up_s:.2f} s from the command to the first /health answer "
+                f"(polled every 0.1 s); the first preview after it: {first_ms:.0f} ms"
+            )
             asyncio.run(drive(server.url, token, "/assessments:preview", 100, 4))  # warm-up
             if shutil.which("wrk"):
                 rows = wrk_rows(server.url, token, tmp, pids, args)

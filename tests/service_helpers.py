@@ -37,8 +37,8 @@ WARM_CASE = (Path(__file__).parent / "data" / "cases" / "seed-father.yaml").read
 
 
 class Server:
-    """``warm_token``: a token used for one preview right after start, so that the first
-    assessment's one-off start-up work (the prognosis tables) is not timed by a test's
+    """``warm_token``: a token used for one preview per worker right after start, so that the
+    first assessment's one-off work (compiling the rules it meets) is not timed by a test's
     request."""
 
     def __init__(
