@@ -36,11 +36,12 @@ DESCRIPTION = (
 
 ENV_SITE = "HEPATOBOARD_SITE"
 
-# Container allocations (net of deallocations) between two young-generation collections once the
-# service has started (Python's default: 700). A preview allocates about 1,300 net, so the
-# default ran about two collections per request, 8% of its CPU (docs/benchmarks.md); the
-# garbage the collector exists for (reference cycles) is rare here, and a collection of 20,000
-# young objects takes well under a millisecond.
+# The young-generation threshold of the garbage collector once the service has started: how
+# many more container objects must be allocated than freed before a collection runs (Python's
+# default: 700). A preview builds and frees thousands of them; with the default, 1.8
+# collections ran inside every preview (5-8% of its CPU, docs/benchmarks.md). With 20,000, a
+# collection runs only once that many objects have accumulated (long-lived ones, or the rare
+# reference cycles the collector exists for).
 GC_YOUNG_THRESHOLD = 20_000
 
 
