@@ -108,18 +108,34 @@ class Facts:
         fixed = self._fold([c for words in names.values() for c in words.values()])
         return {name: _folded({}, words, fixed) for name, words in names.items()}
 
-    def _fold(self, cols: list[str]) -> dict[str, int]:
+    def _fold(self, cols: list[str]) -> dict[str, int | Narrow]:
         """The mask-word columns among ``cols`` that hold the same value on every row, with
         that value; they are dropped from the frame (a constant word reads as a literal, and a
-        word that is zero on every row is not read at all)."""
+        word that is zero on every row is not read at all). A word whose set bits span at most
+        32 bits on this chunk is stored narrower, shifted down (:class:`Narrow`)."""
         if not cols or not self.df.height:
             return {}
-        lo = collect(self.df.lazy().select(pl.col(cols).min())).row(0)
-        hi = collect(self.df.lazy().select(pl.col(cols).max())).row(0)
+        lf = self.df.lazy()
+        lo = collect(lf.select(pl.col(cols).min())).row(0)
+        hi = collect(lf.select(pl.col(cols).max())).row(0)
+        seen = collect(lf.select(pl.col(cols).bitwise_or())).row(0)
         nulls = self.df.select(pl.col(cols).null_count()).row(0)
-        fixed = {c: a for c, a, b, n in zip(cols, lo, hi, nulls, strict=True) if a == b and not n}
+        fixed: dict[str, int | Narrow] = {}
+        narrow: list[pl.Expr] = []
+        for c, a, b, bits, n in zip(cols, lo, hi, seen, nulls, strict=True):
+            if n:
+                continue
+            if a == b:
+                fixed[c] = a
+                continue
+            shift = (bits & -bits).bit_length() - 1
+            dtype = next((d for d, width in NARROW if bits >> shift < 1 << width), None)
+            if dtype is not None:
+                fixed[c] = Narrow(c, 1 << shift)
+                narrow.append((pl.col(c) // pl.lit(1 << shift, WORD)).cast(dtype))
         if fixed:
-            self.df = self.df.drop(list(fixed))
+            drop = [c for c, v in fixed.items() if not isinstance(v, Narrow)]
+            self.df = self.df.drop(drop).with_columns(narrow)
         return fixed
 
     def compiler(self) -> Compiler:
@@ -143,16 +159,35 @@ class Facts:
         return self.columns[name].value.is_null()
 
 
-def _folded(const: dict[int, int], words: dict[int, str], fixed: dict[str, int]) -> Mask:
+NARROW = ((pl.UInt8, 8), (pl.UInt16, 16), (pl.UInt32, 32))
+"""The narrower integer types a mask word is stored as, when its set bits span that many."""
+
+
+@dataclass(frozen=True)
+class Narrow:
+    """A mask word stored narrower: the word is the column times ``scale`` (a power of 2)."""
+
+    column: str
+    scale: int
+
+    def word(self) -> pl.Expr:
+        out = pl.col(self.column).cast(WORD)
+        return out * pl.lit(self.scale, WORD) if self.scale > 1 else out
+
+
+def _folded(const: dict[int, int], words: dict[int, str], fixed: dict[str, int | Narrow]) -> Mask:
     """A mask of constant words and word columns, with the columns :meth:`Facts._fold` found
-    constant read as constants (a zero word left out)."""
+    constant read as constants (a zero word left out), and the narrowed ones widened."""
     const = dict(const)
     exprs = {}
     for w, col in words.items():
-        if col not in fixed:
+        v = fixed.get(col)
+        if v is None:
             exprs[w] = pl.col(col)
-        elif fixed[col]:
-            const[w] = fixed[col]
+        elif isinstance(v, Narrow):
+            exprs[w] = v.word()
+        elif v:
+            const[w] = v
     return Mask(const=const, exprs=exprs)
 
 
