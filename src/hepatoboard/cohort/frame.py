@@ -115,11 +115,16 @@ class Facts:
         32 bits on this chunk is stored narrower, shifted down (:class:`Narrow`)."""
         if not cols or not self.df.height:
             return {}
-        lf = self.df.lazy()
-        lo = collect(lf.select(pl.col(cols).min())).row(0)
-        hi = collect(lf.select(pl.col(cols).max())).row(0)
-        seen = collect(lf.select(pl.col(cols).bitwise_or())).row(0)
-        nulls = self.df.select(pl.col(cols).null_count()).row(0)
+        got = collect(
+            self.df.lazy().select(
+                pl.col(cols).min().name.suffix("#lo"),
+                pl.col(cols).max().name.suffix("#hi"),
+                pl.col(cols).bitwise_or().name.suffix("#or"),
+                pl.col(cols).null_count().name.suffix("#nulls"),
+            )
+        ).row(0)
+        k = len(cols)
+        lo, hi, seen, nulls = (got[i * k : (i + 1) * k] for i in range(4))
         fixed: dict[str, int | Narrow] = {}
         narrow: list[pl.Expr] = []
         for c, a, b, bits, n in zip(cols, lo, hi, seen, nulls, strict=True):
