@@ -50,6 +50,7 @@ class NewFact:
     mask: Mask = field(default_factory=Mask)
     nullable: bool = True
     items: tuple[str, ...] | None = None
+    stored_mask: bool = True  # False: the mask is not stored, but computed where it is read
 
 
 class Facts:
@@ -80,16 +81,19 @@ class Facts:
             exprs.append(nf.value.alias(name))
             mask = _with_marker(nf.mask, self.bits) if nf.nullable else Mask()
             words: dict[int, str] = {}
-            for w, e in mask.exprs.items():
+            for w, e in mask.exprs.items() if nf.stored_mask else ():
                 col = f"{name}#m{w}"
                 words[w] = col
                 exprs.append((e | pl.lit(mask.const.get(w, 0), WORD)).alias(col))
-            plans[name] = (NewFact(nf.value, mask, nf.nullable, nf.items), words)
+            plans[name] = (NewFact(nf.value, mask, nf.nullable, nf.items, nf.stored_mask), words)
         self.df = self.df.with_columns(exprs)
         fixed = self._fold([c for _, words in plans.values() for c in words.values()])
         for name, (nf, words) in plans.items():
-            const = {w: v for w, v in nf.mask.const.items() if w not in words}
-            mask = _folded(const, words, fixed)
+            if nf.stored_mask:
+                const = {w: v for w, v in nf.mask.const.items() if w not in words}
+                mask = _folded(const, words, fixed)
+            else:
+                mask = nf.mask
             self.columns[name] = FactColumn(pl.col(name), mask, nf.nullable, nf.items)
 
     def store(self, values: Mapping[str, pl.Expr], masks: Mapping[str, Mask]) -> dict[str, Mask]:

@@ -21,7 +21,7 @@ an unrecorded list is an unknown caution) and the dose rules that hold or are un
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -89,6 +89,7 @@ class _Rules:
         self._cache: dict[tuple[int, str | None], Compiled] = {}
         self._pending: dict[str, NewFact] = {}
         self._keys: dict[tuple[int, str | None], str] = {}
+        self._uses: dict[str, int] = {}
 
     def rule(self, o: Option, when: Any) -> tuple[int, str | None]:
         from hepatoboard.criteria.polars import _uses_bindings
@@ -100,10 +101,18 @@ class _Rules:
             name = f"#r{len(self._keys)}"
             self._keys[key] = name
             self._pending[name] = NewFact(c.value, c.mask, c.nullable)
+        name = self._keys[key]
+        self._uses[name] = self._uses.get(name, 0) + 1
         return key
 
     def store(self) -> None:
-        self.f.add(self._pending)
+        """The truths as columns; the mask of a rule that one option reads once is computed
+        where it is read (one pass, in :func:`_decide_all`) rather than stored."""
+        pending = {
+            name: replace(nf, stored_mask=self._uses[name] > 1)
+            for name, nf in self._pending.items()
+        }
+        self.f.add(pending)
         self._pending = {}
 
     def __getitem__(self, key: tuple[int, str | None]) -> Compiled:
