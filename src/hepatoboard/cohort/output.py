@@ -347,8 +347,11 @@ def build(
     cols = _result_columns(f)
     cols.update(_new_columns(f))
     found = decisions(f, staging, plan)
-    stored_blocks = f.store({}, {f"#d.{k}": m for k, m in found.items()})
-    blocks = {k: stored_blocks[f"#d.{k}"] for k in found}
+    # an option's missing fields are stored by the plan already; the other masks are stored
+    kept = {oid for oid, oc in plan.options.items() if found.get(oid) is oc.missing}
+    new_masks = {f"#d.{k}": m for k, m in found.items() if k not in kept}
+    stored_blocks = f.store({}, new_masks)
+    blocks = {k: found[k] if k in kept else stored_blocks[f"#d.{k}"] for k in found}
     union_mask = Mask()
     for mask in blocks.values():
         union_mask = union_mask | mask
