@@ -133,10 +133,10 @@ def _one(kind: str, n: int) -> None:
 
 
 def measure(kind: str, n: int, repeat: int, keep_freed: bool = True) -> dict[str, float]:
-    from hepatoboard.cohort.allocator import keep_freed_memory
-
     env = dict(os.environ)
     if keep_freed:
+        from hepatoboard.cohort.allocator import keep_freed_memory
+
         keep_freed_memory(env)
     runs = []
     for _ in range(repeat):
