@@ -3,7 +3,8 @@
 :class:`Facts` holds the Polars frame and, per fact, a
 :class:`~hepatoboard.criteria.polars.FactColumn` that reads it. Producers add facts with
 :meth:`Facts.add` (computed in one pass, so Polars runs them in parallel); a fact's missing
-mask is stored as columns only where it varies from row to row.
+mask is stored as columns only where it varies from row to row, each word in the narrowest
+unsigned integer type its set bits fit once shifted down (:class:`Narrow`).
 """
 
 from __future__ import annotations

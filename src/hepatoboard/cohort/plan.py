@@ -106,8 +106,9 @@ class _Rules:
         return key
 
     def store(self) -> None:
-        """The truths as columns; the mask of a rule that one option reads once is computed
-        where it is read (one pass, in :func:`_decide_all`) rather than stored."""
+        """The truths as columns. The mask of a rule that only one entry of one option uses
+        is not stored: it is computed in the one pass that reads it (the options' missing
+        fields, in :func:`_decide_all`)."""
         pending = {
             name: replace(nf, stored_mask=self._uses[name] > 1)
             for name, nf in self._pending.items()
