@@ -1,10 +1,11 @@
 """The memory allocator setting of a cohort run: keep freed memory for reuse.
 
-Polars allocates with jemalloc, which by default hands memory freed for half a second back to
-the system; the engine's wide passes then keep touching fresh pages (page faults: system
-time). ``dirty_decay_ms:-1,muzzy_decay_ms:-1`` keeps freed pages in the process for reuse
-(docs/benchmarks.md, "Cohort", measured on the benchmark). jemalloc reads the setting from the
-environment variable ``_RJEM_MALLOC_CONF`` once, when Polars is loaded, so it must be set
+Polars allocates with jemalloc and configures it with ``dirty_decay_ms:500,muzzy_decay_ms:1000``:
+memory freed for about half a second is handed back to the system, so the engine's wide passes
+keep touching fresh pages (page faults: system time). ``dirty_decay_ms:-1,muzzy_decay_ms:-1``
+keeps freed pages in the process for reuse (docs/benchmarks.md, "Cohort", measured on the
+benchmark). Polars reads the environment variable ``_RJEM_MALLOC_CONF`` when it is imported
+(its own defaults first, the variable's settings after them, which win), so it must be set
 before anything imports Polars; ``hepatoboard cohort`` sets it first thing (never overriding a
 value the user has set). This module imports nothing that loads Polars.
 """
