@@ -129,7 +129,7 @@ class Facts:
             )
         ).row(0)
         k = len(cols)
-        lo, hi, seen, nulls = (got[i * k : (i + 1) * k] for i in range(4))
+        lo, hi, seen, nulls = (got[i : i + k] for i in range(0, len(got), k))
         fixed: dict[str, int | Narrow] = {}
         narrow: list[pl.Expr] = []
         for c, a, b, bits, n in zip(cols, lo, hi, seen, nulls, strict=True):
@@ -141,7 +141,7 @@ class Facts:
             shift = (bits & -bits).bit_length() - 1
             dtype = next((d for d, width in NARROW if bits >> shift < 1 << width), None)
             if dtype is not None:
-                fixed[c] = Narrow(c, 1 << shift)
+                fixed[c] = Narrow(c, shift)
                 narrow.append((pl.col(c) // pl.lit(1 << shift, WORD)).cast(dtype))
         if fixed:
             drop = [c for c, v in fixed.items() if not isinstance(v, Narrow)]
@@ -175,14 +175,14 @@ NARROW = ((pl.UInt8, 8), (pl.UInt16, 16), (pl.UInt32, 32))
 
 @dataclass(frozen=True)
 class Narrow:
-    """A mask word stored narrower: the word is the column times ``scale`` (a power of 2)."""
+    """A mask word stored narrower: the word is the column shifted up by ``shift`` bits."""
 
     column: str
-    scale: int
+    shift: int
 
     def word(self) -> pl.Expr:
         out = pl.col(self.column).cast(WORD)
-        return out * pl.lit(self.scale, WORD) if self.scale > 1 else out
+        return out * pl.lit(1 << self.shift, WORD) if self.shift else out
 
 
 def _folded(const: dict[int, int], words: dict[int, str], fixed: dict[str, int | Narrow]) -> Mask:

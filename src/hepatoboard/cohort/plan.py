@@ -89,7 +89,8 @@ class _Rules:
         self._cache: dict[tuple[int, str | None], Compiled] = {}
         self._pending: dict[str, NewFact] = {}
         self._keys: dict[tuple[int, str | None], str] = {}
-        self._uses: dict[str, int] = {}
+        self._used: set[str] = set()  # rules used by an entry of an option
+        self._shared: set[str] = set()  # rules used by more than one
 
     def rule(self, o: Option, when: Any) -> tuple[int, str | None]:
         from hepatoboard.criteria.polars import _uses_bindings
@@ -102,7 +103,7 @@ class _Rules:
             self._keys[key] = name
             self._pending[name] = NewFact(c.value, c.mask, c.nullable)
         name = self._keys[key]
-        self._uses[name] = self._uses.get(name, 0) + 1
+        (self._shared if name in self._used else self._used).add(name)
         return key
 
     def store(self) -> None:
@@ -110,7 +111,7 @@ class _Rules:
         is not stored: it is computed in the one pass that reads it (the options' missing
         fields, in :func:`_decide_all`)."""
         pending = {
-            name: replace(nf, stored_mask=self._uses[name] > 1)
+            name: replace(nf, stored_mask=name in self._shared)
             for name, nf in self._pending.items()
         }
         self.f.add(pending)
