@@ -6,14 +6,18 @@ anchor kernel (Child-Pugh + ALBI + MELD alone in Polars) and the per-row Python 
 Each measurement runs in a fresh process (so the peak memory is that measurement's own) and is
 repeated; the median is reported. The input is an in-memory frame of typed flat rows (as read
 from Parquet, `bench/cohort_data.py`), 10% of each input missing; generating it is not timed.
-Prints a Markdown table for docs/benchmarks.md (CPU time: user + system time of the process,
-all threads, over the measured part). Timing is reported, never asserted.
+Each process gets the allocator setting `hepatoboard cohort` sets for itself (Polars keeps freed
+memory for reuse: `hepatoboard.cohort.allocator`; a value in the environment is kept);
+`--no-keep-freed` measures without it. Prints a Markdown table for docs/benchmarks.md (CPU
+time: user + system time of the process, all threads, over the measured part). Timing is
+reported, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -128,7 +132,12 @@ def _one(kind: str, n: int) -> None:
     print(json.dumps(out))
 
 
-def measure(kind: str, n: int, repeat: int) -> dict[str, float]:
+def measure(kind: str, n: int, repeat: int, keep_freed: bool = True) -> dict[str, float]:
+    env = dict(os.environ)
+    if keep_freed:
+        from hepatoboard.cohort.allocator import keep_freed_memory
+
+        keep_freed_memory(env)
     runs = []
     for _ in range(repeat):
         r = subprocess.run(
@@ -136,6 +145,7 @@ def measure(kind: str, n: int, repeat: int) -> dict[str, float]:
             capture_output=True,
             text=True,
             check=True,
+            env=env,
         )
         runs.append(json.loads(r.stdout.strip().splitlines()[-1]))
     return {
@@ -152,6 +162,11 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--loop-rows", type=int, default=2000)
     ap.add_argument("--one", nargs=2, metavar=("KIND", "N"))
+    ap.add_argument(
+        "--no-keep-freed",
+        action="store_true",
+        help="without the allocator setting of `hepatoboard cohort` (Polars' default)",
+    )
     args = ap.parse_args()
     if args.one:
         _one(args.one[0], int(args.one[1]))
@@ -161,13 +176,13 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
         for kind, label in (("full", "full per-row output"), ("anchor", "anchor kernel")):
-            m = measure(kind, n, args.repeat)
+            m = measure(kind, n, args.repeat, not args.no_keep_freed)
             print(
                 f"| {label} | {n:,} | {m['seconds']:.2f} s | {n / m['seconds']:,.0f} | "
                 f"{m['cpu']:.2f} s | {m['peak_mb']:,.0f} MB | {m['runs']} |",
                 flush=True,
             )
-    m = measure("loop", args.loop_rows, 1)
+    m = measure("loop", args.loop_rows, 1, not args.no_keep_freed)
     rate = args.loop_rows / m["seconds"]
     print(
         f"| per-row Python loop (intake + assess) | {args.loop_rows:,} | {m['seconds']:.2f} s "

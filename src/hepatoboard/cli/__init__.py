@@ -39,7 +39,14 @@ def main() -> None:
     The garbage collector is paused while the command starts (its imports, the knowledge base
     and the first case build long-lived objects only, and collecting them repeatedly cost about
     a fifth of a one-case call); commands that go on to process many items resume it with
-    :func:`hepatoboard.cli.common.resume_gc`, and it is resumed when the command ends."""
+    :func:`hepatoboard.cli.common.resume_gc`, and it is resumed when the command ends.
+
+    ``hepatoboard cohort`` first sets Polars' allocator to keep freed memory for reuse
+    (:mod:`hepatoboard.cohort.allocator`; a value already in the environment is kept)."""
+    if sys.argv[1:2] == ["cohort"]:  # before anything loads Polars (its allocator reads it)
+        from hepatoboard.cohort.allocator import keep_freed_memory
+
+        keep_freed_memory()
     command = typer.main.get_command(app)
     gc.disable()
     try:

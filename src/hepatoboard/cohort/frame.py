@@ -3,7 +3,8 @@
 :class:`Facts` holds the Polars frame and, per fact, a
 :class:`~hepatoboard.criteria.polars.FactColumn` that reads it. Producers add facts with
 :meth:`Facts.add` (computed in one pass, so Polars runs them in parallel); a fact's missing
-mask is stored as columns only where it varies from row to row.
+mask is stored as columns only where it varies from row to row, each word in the narrowest
+unsigned integer type its set bits fit once shifted down (:class:`Narrow`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class NewFact:
     mask: Mask = field(default_factory=Mask)
     nullable: bool = True
     items: tuple[str, ...] | None = None
+    stored_mask: bool = True  # False: the mask is not stored, but computed where it is read
 
 
 class Facts:
@@ -80,16 +82,19 @@ class Facts:
             exprs.append(nf.value.alias(name))
             mask = _with_marker(nf.mask, self.bits) if nf.nullable else Mask()
             words: dict[int, str] = {}
-            for w, e in mask.exprs.items():
+            for w, e in mask.exprs.items() if nf.stored_mask else ():
                 col = f"{name}#m{w}"
                 words[w] = col
                 exprs.append((e | pl.lit(mask.const.get(w, 0), WORD)).alias(col))
-            plans[name] = (NewFact(nf.value, mask, nf.nullable, nf.items), words)
+            plans[name] = (NewFact(nf.value, mask, nf.nullable, nf.items, nf.stored_mask), words)
         self.df = self.df.with_columns(exprs)
         fixed = self._fold([c for _, words in plans.values() for c in words.values()])
         for name, (nf, words) in plans.items():
-            const = {w: v for w, v in nf.mask.const.items() if w not in words}
-            mask = _folded(const, words, fixed)
+            if nf.stored_mask:
+                const = {w: v for w, v in nf.mask.const.items() if w not in words}
+                mask = _folded(const, words, fixed)
+            else:
+                mask = nf.mask
             self.columns[name] = FactColumn(pl.col(name), mask, nf.nullable, nf.items)
 
     def store(self, values: Mapping[str, pl.Expr], masks: Mapping[str, Mask]) -> dict[str, Mask]:
@@ -108,18 +113,39 @@ class Facts:
         fixed = self._fold([c for words in names.values() for c in words.values()])
         return {name: _folded({}, words, fixed) for name, words in names.items()}
 
-    def _fold(self, cols: list[str]) -> dict[str, int]:
+    def _fold(self, cols: list[str]) -> dict[str, int | Narrow]:
         """The mask-word columns among ``cols`` that hold the same value on every row, with
         that value; they are dropped from the frame (a constant word reads as a literal, and a
-        word that is zero on every row is not read at all)."""
+        word that is zero on every row is not read at all). A word whose set bits span at most
+        32 bits on this chunk is stored narrower, shifted down (:class:`Narrow`)."""
         if not cols or not self.df.height:
             return {}
-        lo = collect(self.df.lazy().select(pl.col(cols).min())).row(0)
-        hi = collect(self.df.lazy().select(pl.col(cols).max())).row(0)
-        nulls = self.df.select(pl.col(cols).null_count()).row(0)
-        fixed = {c: a for c, a, b, n in zip(cols, lo, hi, nulls, strict=True) if a == b and not n}
+        got = collect(
+            self.df.lazy().select(
+                pl.col(cols).min().name.suffix("#lo"),
+                pl.col(cols).max().name.suffix("#hi"),
+                pl.col(cols).bitwise_or().name.suffix("#or"),
+                pl.col(cols).null_count().name.suffix("#nulls"),
+            )
+        ).row(0)
+        k = len(cols)
+        lo, hi, seen, nulls = (got[i : i + k] for i in range(0, len(got), k))
+        fixed: dict[str, int | Narrow] = {}
+        narrow: list[pl.Expr] = []
+        for c, a, b, bits, n in zip(cols, lo, hi, seen, nulls, strict=True):
+            if n:
+                continue
+            if a == b:
+                fixed[c] = a
+                continue
+            shift = (bits & -bits).bit_length() - 1
+            dtype = next((d for d, width in NARROW if bits >> shift < 1 << width), None)
+            if dtype is not None:
+                fixed[c] = Narrow(c, shift)
+                narrow.append((pl.col(c) // pl.lit(1 << shift, WORD)).cast(dtype))
         if fixed:
-            self.df = self.df.drop(list(fixed))
+            drop = [c for c, v in fixed.items() if not isinstance(v, Narrow)]
+            self.df = self.df.drop(drop).with_columns(narrow)
         return fixed
 
     def compiler(self) -> Compiler:
@@ -143,16 +169,35 @@ class Facts:
         return self.columns[name].value.is_null()
 
 
-def _folded(const: dict[int, int], words: dict[int, str], fixed: dict[str, int]) -> Mask:
+NARROW = ((pl.UInt8, 8), (pl.UInt16, 16), (pl.UInt32, 32))
+"""The narrower integer types a mask word is stored as, when its set bits span that many."""
+
+
+@dataclass(frozen=True)
+class Narrow:
+    """A mask word stored narrower: the word is the column shifted up by ``shift`` bits."""
+
+    column: str
+    shift: int
+
+    def word(self) -> pl.Expr:
+        out = pl.col(self.column).cast(WORD)
+        return out * pl.lit(1 << self.shift, WORD) if self.shift else out
+
+
+def _folded(const: dict[int, int], words: dict[int, str], fixed: dict[str, int | Narrow]) -> Mask:
     """A mask of constant words and word columns, with the columns :meth:`Facts._fold` found
-    constant read as constants (a zero word left out)."""
+    constant read as constants (a zero word left out), and the narrowed ones widened."""
     const = dict(const)
     exprs = {}
     for w, col in words.items():
-        if col not in fixed:
+        v = fixed.get(col)
+        if v is None:
             exprs[w] = pl.col(col)
-        elif fixed[col]:
-            const[w] = fixed[col]
+        elif isinstance(v, Narrow):
+            exprs[w] = v.word()
+        elif v:
+            const[w] = v
     return Mask(const=const, exprs=exprs)
 
 

@@ -56,6 +56,12 @@ def decode_all(df: pl.DataFrame, masks: dict[str, Spell], many: int = MANY) -> p
     (a hash collision falls back to a lookup by join). The lookups run in one parallel pass."""
     keys: dict[str, pl.Expr] = {}
     aggs: list[pl.Expr] = []
+    keyed = {
+        f"#key.{name}": pl.struct(sp.mask.word(w).alias(f"w{w}") for w in used).hash()
+        for name, sp in masks.items()
+        if len(used := sp.mask.used_words()) > 1
+    }
+    df = collect(df.lazy().with_columns(**keyed)) if keyed else df  # each hash computed once
     for name, sp in masks.items():
         used = sp.mask.used_words()
         words = [sp.mask.word(w).alias(f"w{w}") for w in used]
@@ -63,7 +69,7 @@ def decode_all(df: pl.DataFrame, masks: dict[str, Spell], many: int = MANY) -> p
             keys[name] = words[0]
             aggs.append(words[0].unique().implode().alias(name))
         elif used:
-            keys[name] = pl.struct(words).hash()
+            keys[name] = pl.col(f"#key.{name}")
             first = keys[name].arg_unique()
             aggs.append(
                 pl.struct(keys[name].alias("#k"), *words).gather(first).implode().alias(name)
@@ -335,12 +341,17 @@ def build(
     *,
     prognosis: bool = False,
 ) -> pl.DataFrame:
-    """The output frame (see the module docstring and ``docs/cohort.md``)."""
+    """The output frame (see the module docstring and ``docs/cohort.md``). Without
+    ``prognosis``, ``f.df`` is emptied once the output's columns are computed (its memory is
+    reused for the texts)."""
     cols = _result_columns(f)
     cols.update(_new_columns(f))
     found = decisions(f, staging, plan)
-    stored_blocks = f.store({}, {f"#d.{k}": m for k, m in found.items()})
-    blocks = {k: stored_blocks[f"#d.{k}"] for k in found}
+    # an option's missing fields are stored by the plan already; the other masks are stored
+    kept = {oid for oid, oc in plan.options.items() if found.get(oid) is oc.missing}
+    new_masks = {f"#d.{k}": m for k, m in found.items() if k not in kept}
+    stored_blocks = f.store({}, new_masks)
+    blocks = {k: found[k] if k in kept else stored_blocks[f"#d.{k}"] for k in found}
     union_mask = Mask()
     for mask in blocks.values():
         union_mask = union_mask | mask
@@ -370,6 +381,8 @@ def build(
             words[w] = pl.col(f"#{key}#{w}")
         stored[key] = Mask(exprs=words)
     out = collect(f.df.lazy().select(**cols))
+    if not prognosis:  # the facts are read no more: their memory is reused for the texts
+        f.df = f.df.clear()
     todo: dict[str, Spell] = {}
     for key, mask in stored.items():
         if key.startswith("reasons."):

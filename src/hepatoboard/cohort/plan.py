@@ -21,7 +21,7 @@ an unrecorded list is an unknown caution) and the dose rules that hold or are un
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -89,6 +89,8 @@ class _Rules:
         self._cache: dict[tuple[int, str | None], Compiled] = {}
         self._pending: dict[str, NewFact] = {}
         self._keys: dict[tuple[int, str | None], str] = {}
+        self._used: set[str] = set()  # rules used by an entry of an option
+        self._shared: set[str] = set()  # rules used by more than one
 
     def rule(self, o: Option, when: Any) -> tuple[int, str | None]:
         from hepatoboard.criteria.polars import _uses_bindings
@@ -100,10 +102,19 @@ class _Rules:
             name = f"#r{len(self._keys)}"
             self._keys[key] = name
             self._pending[name] = NewFact(c.value, c.mask, c.nullable)
+        name = self._keys[key]
+        (self._shared if name in self._used else self._used).add(name)
         return key
 
     def store(self) -> None:
-        self.f.add(self._pending)
+        """The truths as columns. The mask of a rule that only one entry of one option uses
+        is not stored: it is computed in the one pass that reads it (the options' missing
+        fields, in :func:`_decide_all`)."""
+        pending = {
+            name: replace(nf, stored_mask=name in self._shared)
+            for name, nf in self._pending.items()
+        }
+        self.f.add(pending)
         self._pending = {}
 
     def __getitem__(self, key: tuple[int, str | None]) -> Compiled:

@@ -59,13 +59,31 @@ def _group(f: Facts, name: str, score: PointScore) -> dict[str, NewFact]:
 
 
 def derive(f: Facts) -> dict[str, NewFact]:
+    """The points of the scores in as few passes as their order allows (a score that reads
+    another's points comes in a pass after it), each pass adding the groups of the one before."""
     done: dict[str, str] = {}
-    groups: dict[str, NewFact] = {}  # of the score before, added with the next score's points
-    for name, score in f.kb.scores.point_scores.items():
+    pending: dict[str, NewFact] = {}  # points not stored yet
+    groups: dict[str, NewFact] = {}  # of points stored, added with the next pass
+    scores = f.kb.scores.point_scores
+
+    def flush() -> None:
+        nonlocal pending, groups
+        f.add({**groups, **pending})
+        groups = {}
+        for key in pending:
+            name = key.removesuffix("_points")
+            groups.update(_group(f, name, scores[name]))
+        pending = {}
+
+    for name, score in scores.items():
+        if any(i.from_score is not None and i.from_score not in done for i in score.items):
+            raise ValueError(f"point score {name} reads a score not computed before it")
+        if any(f"{i.from_score}_points" in pending for i in score.items):
+            flush()
         points, mask = _score(f, score, done)
-        f.add({**groups, f"{name}_points": NewFact(points, mask)})
-        groups = _group(f, name, score)
+        pending[f"{name}_points"] = NewFact(points, mask)
         done[name] = f"{name}_points"
+    flush()
     if groups:
         f.add(groups)
     largest, nodules = f.value("largest_cm"), f.value("nodules")
