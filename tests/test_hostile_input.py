@@ -10,10 +10,8 @@ size of the server and of the CLI processes (not speed checks: those are in ``be
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import threading
 import uuid
 from pathlib import Path
 from typing import NamedTuple
@@ -154,31 +152,36 @@ class CliRun(NamedTuple):
     returncode: int
     stdout: str
     stderr: str
-    peak_mb: float  # this process's own peak resident size
+    peak_mb: float  # the CLI process's own peak resident size
+
+
+# Runs the CLI as its child and writes the child's peak resident size (kB) to a file. Linux
+# counts into a process's peak the memory of the process it was forked from, up to its exec;
+# from this small wrapper that is a few MB, from the test session (gigabytes after the cohort
+# tests) it would be the session's size.
+_MEASURE = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+with open(sys.argv[1], "w") as f:
+    f.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
 
 
 def _run_cli(files: list[Path], folder: Path) -> CliRun:
-    """The CLI on ``files``, with its own peak memory: ``os.wait4`` reads the resource use of
-    this child alone (``RUSAGE_CHILDREN`` would give the largest child of the whole test
-    session, a cohort run's or a Dask worker's included)."""
+    """The CLI on ``files``, with its own peak memory (:data:`_MEASURE`); a CLI still running
+    after :data:`CLI_HANG_GUARD` seconds fails the test."""
     cmd = [sys.executable, "-m", "hepatoboard", "assess", *map(str, files)]
     cmd += ["--format", "json", "--as-of", "2026-11-25"]
-    out, err = folder / "cli.stdout", folder / "cli.stderr"
-    with out.open("wb") as o, err.open("wb") as e:
-        proc = subprocess.Popen(cmd, stdout=o, stderr=e)
-    guard = threading.Timer(CLI_HANG_GUARD, proc.kill)  # a hung CLI fails the test (killed)
-    guard.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        guard.cancel()
-        proc.returncode = 0  # reaped above: Popen must not wait for it again
-    return CliRun(
-        os.waitstatus_to_exitcode(status),
-        out.read_text(),
-        err.read_text(),
-        usage.ru_maxrss / 1024,
+    peak = folder / "cli.peak"
+    r = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(peak), *cmd],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=CLI_HANG_GUARD,
     )
+    return CliRun(r.returncode, r.stdout, r.stderr, int(peak.read_text()) / 1024)
 
 
 CLI_MANY = {"two-documents": 2}  # corpus files the CLI reads as several valid cases
