@@ -20,12 +20,20 @@ CASE = json.loads(
     )
 )
 MIX = ("preview", "preview", "create", "create", "history", "read")
+KEEPALIVE_S = 1.0
 
 
 async def mixed_load(url: str, token: str, total: int, concurrency: int) -> dict:
     """``total`` requests; returns counts per status, per-request latencies and throughput."""
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # A pooled connection idle for KEEPALIVE_S is dropped by the client before the server's own
+    # keep-alive timeout (uvicorn: 5 s) can close it under a request being sent (a read error
+    # on a loaded machine, not the server's answer).
+    limits = httpx.Limits(
+        max_connections=concurrency,
+        max_keepalive_connections=concurrency,
+        keepalive_expiry=KEEPALIVE_S,
+    )
     statuses: Counter[int] = Counter()
     latencies: list[float] = []
     stored: list[str] = []
