@@ -1,5 +1,6 @@
-"""A bounded mixed load on a running service (used by test_load.py and bench/load.py): store,
-preview, history and read requests from ``concurrency`` concurrent clients on loopback."""
+"""A bounded mixed load on a running service (used by test_load_durability.py and
+bench/security.py): store, preview, history and read requests from ``concurrency`` concurrent
+clients on loopback."""
 
 from __future__ import annotations
 
