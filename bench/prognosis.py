@@ -62,8 +62,10 @@ AS_OF = dt.date(2026, 11, 25)
 cases = [load_case_file(p, as_of=AS_OF) for p in paths]
 import gc
 if mode != "cold_assess_unfrozen":
-    gc.collect(); gc.freeze()  # as the service does after its start-up (service/app.py, warm)
+    # as the service does at the end of its start-up (service/app.py, warm): its modules are
+    # imported before the freeze, so their objects are frozen too
     import hepatoboard.service.app as service_app
+    gc.collect(); gc.freeze()
     young = getattr(service_app, "GC_YOUNG_THRESHOLD", None)  # an older tree keeps the default
     if young is not None:
         gc.set_threshold(young, *gc.get_threshold()[1:])
