@@ -2,9 +2,12 @@
 ``POST /assessments:preview`` and ``POST /assessments`` (SQLite default database).
 
 Starts a real server in a subprocess, drives it with wrk (or, without wrk, an async httpx
-client), prints a Markdown table for docs/benchmarks.md with the server's CPU per request,
-each worker process's CPU seconds during the row (from /proc, Linux) and, with wrk, the load
-generator's own CPU per request (it runs on the same cores).
+client), prints a Markdown table for docs/benchmarks.md with the server's CPU per request (and
+how much of it the worker processes' main threads, which run the event loop, spent; the rest is
+their other threads: the thread pool that checks tokens, parses, assesses and writes the audit
+log, and the database's background thread), each worker process's CPU seconds during the row
+(from /proc, Linux) and, with wrk, the load generator's own CPU per request (it runs on the
+same cores).
 
     bench/load.py [WORKERS] [--connections 2 4 8] [--seconds 10] [--distinct-only]
                   [--generated N]
@@ -149,20 +152,27 @@ def server_pids(pid: int) -> list[int]:
     return sorted(kids) or [pid]
 
 
-def cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def cpu_s(pid: int, thread: bool = False) -> float:
+    """User + system CPU seconds of a process so far (all its threads, those that have ended
+    included), or with ``thread`` of its main thread alone (in a uvicorn worker, the thread
+    that runs the event loop)."""
+    stat = f"/proc/{pid}/task/{pid}/stat" if thread else f"/proc/{pid}/stat"
+    fields = Path(stat).read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measured(pids: list[int], run: Callable[[], dict]) -> dict:
     """``run()`` (one row) with the CPU seconds each server process spent during it."""
     before = [cpu_s(p) for p in pids]
+    loop_before = [cpu_s(p, thread=True) for p in pids]
     r = run()
     spent = [cpu_s(p) - b for p, b in zip(pids, before, strict=True)]
+    loop = sum(cpu_s(p, thread=True) - b for p, b in zip(pids, loop_before, strict=True))
     r["cpu"] = " / ".join(f"{x:.1f}" for x in spent)
     n = r.get("done") or r["requests"]
-    r["cpu_ms"] = sum(spent) / n * 1000 if isinstance(n, int) and n else float("nan")
+    per = 1000 / n if isinstance(n, int) and n else float("nan")
+    r["cpu_ms"] = sum(spent) * per
+    r["loop_ms"], r["threads_ms"] = loop * per, (sum(spent) - loop) * per
     return r
 
 
@@ -280,14 +290,16 @@ def main() -> None:
     print(f"load average at end: {load_average()}")
     print(
         "| endpoint | requests | throughput | p50 | p99 | server CPU/request "
-        "| CPU s per server process | wrk CPU/request | statuses |"
+        "| of which event loop / other threads | CPU s per server process | wrk CPU/request "
+        "| statuses |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in rows:
         client = r.get("client_cpu_ms")
         print(
             f"| {name} | {r['requests']} | {r['per_s']:,.0f}/s | {r['p50_ms']:.1f} ms "
-            f"| {r['p99_ms']:.1f} ms | {r['cpu_ms']:.1f} ms | {r['cpu']} "
+            f"| {r['p99_ms']:.1f} ms | {r['cpu_ms']:.1f} ms "
+            f"| {r['loop_ms']:.1f} / {r['threads_ms']:.1f} ms | {r['cpu']} "
             f"| {'-' if client is None else f'{client:.2f} ms'} | {r['statuses']} |"
         )
 
