@@ -1,7 +1,7 @@
-"""``hepatoboard serve --workers N`` on Linux: one SO_REUSEPORT socket per worker process, so
-keep-alive connections are spread over the workers by the kernel (with uvicorn's shared socket,
-one worker could take them all); SIGTERM stops every worker; a worker that dies stops the
-service with a non-zero status.
+"""``hepatoboard serve --workers N``: the supervisor accepts every connection and hands it to
+the worker with the fewest open connections (ties in turn), so keep-alive connections are spread
+evenly (with uvicorn's shared socket, one worker could take them all); SIGTERM stops every
+worker; a worker that dies stops the service with a non-zero status.
 
 Real servers on 127.0.0.1. Which worker holds a connection is read from /proc: the worker whose
 open file descriptors include the server side of that TCP connection.
@@ -15,18 +15,22 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from hepatoboard.service import workers
 
-from service_helpers import EXE, Server, free_port, make_token
+from service_helpers import EXE, Server, make_token
 
-pytestmark = pytest.mark.skipif(not workers.supported(), reason="SO_REUSEPORT balancing: Linux")
+pytestmark = pytest.mark.skipif(
+    not workers.supported() or not Path("/proc/net/tcp").exists(),
+    reason="connections handed to workers, read from /proc: Linux",
+)
 
-MAX_CONNECTIONS = 64  # all on one of two workers by chance: probability 2**-63
 STOP_GUARD_S = 120  # not a speed check: a supervisor that never stops its workers fails here
+CLOSE_GUARD_S = 120  # not a speed check: a worker that never closes a connection fails here
 
 
 def children(pid: int) -> list[int]:
@@ -81,27 +85,42 @@ def health(conn: http.client.HTTPConnection) -> int:
     return response.status
 
 
-def test_keep_alive_connections_reach_both_workers_and_sigterm_stops_all(tmp_path):
+def open_connection(port: int) -> http.client.HTTPConnection:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    assert health(conn) == 200  # answered, so a worker holds the connection
+    return conn
+
+
+def wait_released(conns: list[http.client.HTTPConnection], port: int, worker: int) -> None:
+    """Close ``conns`` and wait until ``worker`` no longer holds their server ends."""
+    inodes = {server_side_inode(port, c.sock.getsockname()[1]) for c in conns}
+    for conn in conns:
+        conn.close()
+    deadline = time.monotonic() + CLOSE_GUARD_S
+    while inodes & socket_inodes(worker):
+        assert time.monotonic() < deadline, "the worker kept closed connections open"
+        time.sleep(0.05)
+
+
+def test_connections_alternate_then_go_to_the_worker_with_fewest_and_sigterm_stops_all(tmp_path):
     server = Server(f"sqlite:///{tmp_path / 'hb.db'}", tmp_path / "server.log", workers=2)
-    conns: list[http.client.HTTPConnection] = []
     with server:
         assert server.proc is not None
         pids = children(server.proc.pid)
         assert len(pids) == 2  # two workers, nothing else
-        seen: dict[int, int] = {}
-        while len(seen) < 2 and len(conns) < MAX_CONNECTIONS:
-            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
-            conns.append(conn)
-            assert health(conn) == 200  # answered, so the worker has accepted the connection
-            owner = worker_of(conn, server.port, pids)
-            seen[owner] = seen.get(owner, 0) + 1
-        assert sorted(seen) == pids
-        for conn in conns:  # the connections stay where they were accepted (keep-alive)
-            owner = worker_of(conn, server.port, pids)
+        conns = [open_connection(server.port) for _ in range(6)]
+        owners = [worker_of(c, server.port, pids) for c in conns]
+        first, second = owners[0], owners[1]
+        assert first != second and owners == [first, second] * 3  # held open: in turn
+        for conn, owner in zip(conns, owners, strict=True):  # keep-alive: they stay put
             assert health(conn) == 200 and worker_of(conn, server.port, pids) == owner
+        mine = [c for c, o in zip(conns, owners, strict=True) if o == first][:2]
+        wait_released(mine, server.port, first)  # now 1 open on `first`, 3 on `second`
+        more = [open_connection(server.port) for _ in range(3)]
+        assert [worker_of(c, server.port, pids) for c in more] == [first, first, second]
         server.proc.send_signal(signal.SIGTERM)
         assert server.proc.wait(STOP_GUARD_S) == 0
-    for conn in conns:
+    for conn in conns + more:
         conn.close()
     assert [pid for pid in pids if Path(f"/proc/{pid}").exists()] == []
     assert "Finished server process" in (tmp_path / "server.log").read_text()
@@ -134,26 +153,46 @@ def test_a_port_in_use_stops_the_start(tmp_path):
     assert f"cannot listen on 127.0.0.1:{port}" in r.stderr
 
 
-def test_sockets_share_one_port_and_a_reuse_port_listener_is_detected():
-    sockets = workers.bind_sockets("127.0.0.1", 0, 3)
-    try:
-        ports = {s.getsockname()[1] for s in sockets}
-        assert len(sockets) == 3 and len(ports) == 1
-        assert all(s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) for s in sockets)
-        with pytest.raises(OSError):  # a second service on the same port does not join the group
-            workers.bind_sockets("127.0.0.1", ports.pop(), 1)
-    finally:
-        for s in sockets:
-            s.close()
+def test_a_second_service_on_the_same_port_is_refused_and_a_closed_port_binds_again():
+    first = workers.bind_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    with first, pytest.raises(OSError):
+        workers.bind_socket("127.0.0.1", port)
+    again = workers.bind_socket("127.0.0.1", port)
+    assert again.getsockname()[1] == port
+    again.close()
 
 
-def test_a_free_port_can_be_bound_again_after_the_sockets_are_closed():
-    port = free_port()
-    for s in workers.bind_sockets("127.0.0.1", port, 2):
-        s.close()
-    for s in workers.bind_sockets("127.0.0.1", port, 2):
-        assert s.getsockname()[1] == port
-        s.close()
+# the balancer's choices: open connections per worker, the last one chosen, the workers
+# skipped (their queue is full) -> the worker chosen
+CHOICES = [
+    ([0, 0], 1, set(), 0),  # a tie: the one after the last chosen
+    ([0, 0], 0, set(), 1),
+    ([1, 0, 0], 1, set(), 2),
+    ([1, 0, 0], 2, set(), 1),
+    ([3, 1, 2], 1, set(), 1),  # the fewest, even right after it was chosen
+    ([3, 1, 2], 0, {1}, 2),
+    ([0, 5], 0, {0}, 1),
+    ([0, 5], 0, {0, 1}, None),  # every queue full: nobody
+]
+
+
+@pytest.mark.parametrize(("open_", "last", "skip", "chosen"), CHOICES)
+def test_the_balancer_chooses_the_fewest_open_connections_ties_in_turn(open_, last, skip, chosen):
+    b = workers.Balancer(len(open_))
+    b.open, b.last = list(open_), last
+    assert b.choose(frozenset(skip)) == chosen
+
+
+def test_the_balancer_counts_handed_and_closed_connections():
+    b = workers.Balancer(2)
+    for _ in range(5):
+        b.handed(b.choose() or 0)
+    assert b.open == [3, 2]
+    b.closed(0, 2)
+    assert b.open == [1, 2] and b.choose() == 0
+    b.closed(1, 9)  # more closes than it knew of (never below zero)
+    assert b.open == [1, 0]
 
 
 def test_a_worker_without_its_supervisor_exits():
@@ -175,14 +214,9 @@ def test_a_token_revoked_from_the_cli_is_refused_by_every_worker_on_the_next_req
     with Server(database, tmp_path / "server.log", workers=2) as server:
         assert server.proc is not None
         pids = children(server.proc.pid)
-        conns: list[http.client.HTTPConnection] = []
-        owners: set[int] = set()
-        while len(owners) < 2 and len(conns) < MAX_CONNECTIONS:
-            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
-            conns.append(conn)
-            assert get(conn, "/knowledge", headers) == 200
-            owners.add(worker_of(conn, server.port, pids))
-        assert owners == set(pids)
+        conns = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=300) for _ in "ab"]
+        assert [get(conn, "/knowledge", headers) for conn in conns] == [200, 200]
+        assert {worker_of(conn, server.port, pids) for conn in conns} == set(pids)
         subprocess.run(
             [EXE, "token", "revoke", "revoked-soon", "--database", database],
             check=True,

@@ -21,7 +21,7 @@ def serve(
         typer.Option(
             min=1,
             max=64,
-            help="worker processes; on Linux each has its own SO_REUSEPORT socket on the port",
+            help="worker processes; each new connection goes to the one with the fewest open",
         ),
     ] = 1,
     site: SiteOption = None,
@@ -52,17 +52,17 @@ def serve(
     application.state.engine.dispose()
     if supervisor.supported():
         try:
-            sockets = supervisor.bind_sockets(host, port, workers)
+            listener = supervisor.bind_socket(host, port)
         except OSError as exc:
             typer.echo(f"error: cannot listen on {host}:{port}: {exc}", err=True)
             raise typer.Exit(1) from None
         del application
         logging.getLogger(__name__).info(
-            "listening on http://%s:%d with %d worker processes (SO_REUSEPORT)", host, port, workers
+            "listening on http://%s:%d with %d worker processes", host, port, workers
         )
-        raise typer.Exit(supervisor.Supervisor(sockets).run())
+        raise typer.Exit(supervisor.Supervisor(listener, workers).run())
     logging.getLogger(__name__).warning(
-        "no SO_REUSEPORT balancing on this system: the workers share one socket (uvicorn)"
+        "connections cannot be handed to workers on this system: they share one socket (uvicorn)"
     )
     uvicorn.run(
         supervisor.APP,
