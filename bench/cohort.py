@@ -8,9 +8,9 @@ repeated; the median is reported. The input is an in-memory frame of typed flat 
 from Parquet, `bench/cohort_data.py`), 10% of each input missing; generating it is not timed.
 Each process gets the allocator setting `hepatoboard cohort` sets for itself (Polars keeps freed
 memory for reuse: `hepatoboard.cohort.allocator`; a value in the environment is kept);
-`--no-keep-freed` measures without it. Prints a Markdown table for docs/benchmarks.md (CPU
-time: user + system time of the process, all threads, over the measured part). Timing is
-reported, never asserted.
+`--no-keep-freed` measures without it. Prints the machine probe (`bench/machine.py`) before
+and after, and a Markdown table for docs/benchmarks.md (CPU time: user + system time of the
+process, all threads, over the measured part). Timing is reported, never asserted.
 """
 
 from __future__ import annotations
@@ -157,6 +157,8 @@ def measure(kind: str, n: int, repeat: int, keep_freed: bool = True) -> dict[str
 
 
 def main() -> None:
+    import machine  # bench/ is on the path: this script's folder
+
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--repeat", type=int, default=3)
@@ -172,6 +174,7 @@ def main() -> None:
         _one(args.one[0], int(args.one[1]))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
+    print(machine.describe())
     print("| measurement | rows | median time | rows/s | CPU time | peak memory | runs (s) |")
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
@@ -190,6 +193,7 @@ def main() -> None:
         f"{1e6 / rate / 60:.0f} "
         "min) |"
     )
+    print(machine.describe())
 
 
 if __name__ == "__main__":

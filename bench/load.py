@@ -7,7 +7,7 @@ how much of it the worker processes' main threads, which run the event loop, spe
 their other threads: the thread pool that checks tokens, parses, assesses and writes the audit
 log, and the database's background thread), each worker process's CPU seconds during the row
 (from /proc, Linux) and, with wrk, the load generator's own CPU per request (it runs on the
-same cores).
+same cores); the load average and the machine probe (`bench/machine.py`) at start and end.
 
     bench/load.py [WORKERS] [--connections 2 4 8] [--seconds 10] [--distinct-only]
                   [--generated N]
@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXE = str(Path(sys.executable).with_name("hepatoboard"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
+import machine  # noqa: E402
+
 from service_helpers import Server, make_token  # noqa: E402
 
 CASE = json.loads(
@@ -263,7 +265,7 @@ def main() -> None:
         help="also drive N generated cases, each request another (0: skip those rows)",
     )
     args = parser.parse_args()
-    print(f"load average at start: {load_average()}")
+    print(f"load average at start: {load_average()}; {machine.describe()}")
     with tempfile.TemporaryDirectory() as tmp:
         if args.generated and shutil.which("wrk"):
             args.generated = generated_cases(args.generated, tmp)
@@ -287,7 +289,7 @@ def main() -> None:
                 rows = httpx_rows(server.url, token, pids)
         finally:
             server.stop()
-    print(f"load average at end: {load_average()}")
+    print(f"load average at end: {load_average()}; {machine.describe()}")
     print(
         "| endpoint | requests | throughput | p50 | p99 | server CPU/request "
         "| of which event loop / other threads | CPU s per server process | wrk CPU/request "
