@@ -380,7 +380,7 @@ def build(
             cols[f"#{key}#{w}"] = mask.word(w)
             words[w] = pl.col(f"#{key}#{w}")
         stored[key] = Mask(exprs=words)
-    out = collect(f.df.lazy().select(**cols))
+    out = collect(f.df.lazy().select(**cols), cse=True)  # cheaper with it: frame.PLAIN
     if not prognosis:  # the facts are read no more: their memory is reused for the texts
         f.df = f.df.clear()
     todo: dict[str, Spell] = {}

@@ -203,7 +203,7 @@ def _decide_all(
         values[f"#o.{oid}.declined"] = oc.declined
         masks[f"#o.{oid}.missing"] = oc.missing
         masks[f"#o.{oid}.reasons"] = oc.reasons
-    stored = f.store(values, masks)
+    stored = f.store(values, masks, cse=False)  # cheaper without it here: frame.PLAIN
     # the rules and the steps are read no more: free their memory before the output is built
     spent = [c for c in f.df.columns if re.match(r"#r\d", c) or c.split(".")[-1] in _STEP_NAMES]
     f.df = f.df.drop(spent)
