@@ -30,11 +30,11 @@ from hepatoboard.knowledge.base import KnowledgeBase
 PLAIN = pl.QueryOptFlags(comm_subexpr_elim=False)
 """The query options of a pass without Polars' common-subexpression elimination. It is chosen
 pass by pass: on a 250,000-row chunk of the benchmark (each pass rerun 3 times each way in
-the same process, least CPU time, load average 1.8 on 2 cores), the plan's options pass (statuses, reasons, missing
-fields; :func:`hepatoboard.cohort.plan._decide_all`) took 1.07 s without it and 1.30 s with
-it, while the first pass of the HCC point scores took 0.80 s without it and 0.50 s with it,
-the output's select 0.54 s and 0.46 s, and the smaller passes of :meth:`Facts.add` and
-:meth:`Facts.store` 15-47% less with it."""
+the same process, least CPU time, load average 1.8 on 2 cores), the plan's options pass
+(statuses, reasons, missing fields; :func:`hepatoboard.cohort.plan._decide_all`) took 1.07 s
+without it and 1.30 s with it, while the first pass of the HCC point scores took 0.80 s
+without it and 0.50 s with it, the output's select 0.54 s and 0.46 s, and the smaller passes
+of :meth:`Facts.add` and :meth:`Facts.store` 15-47% less with it."""
 
 
 def collect(lf: pl.LazyFrame, *, cse: bool = False) -> pl.DataFrame:
