@@ -358,8 +358,8 @@ def build(
     masks: dict[str, Mask] = {f"missing.{k}": m for k, m in blocks.items()}
     masks["missing_fields"] = union_mask
     for oid, oc in plan.options.items():
-        cols[f"status.{oid}"] = oc.status
-        cols[f"could_be.{oid}"] = oc.could_be
+        cols[f"status.{oid}"] = oc.status.cast(pl.String)  # plan.STATUS inside the engine
+        cols[f"could_be.{oid}"] = oc.could_be.cast(pl.String)
         cols[f"declined.{oid}"] = oc.declined
         masks[f"reasons.{oid}"] = oc.reasons
         if oc.interactions:

@@ -40,6 +40,14 @@ from hepatoboard.planning.plan import TRACE_STATUSES
 from hepatoboard.planning.result import ACTIVE, ENDORSEMENT
 
 RECOMMENDED = max(ENDORSEMENT, key=lambda s: ENDORSEMENT[s])
+STATUS = pl.Enum(list(ENDORSEMENT))
+"""The type of the statuses and could-be statuses inside the engine: one byte per row (as
+text, 16), and ``is_in`` compares codes; :func:`hepatoboard.cohort.output.build` writes them
+as text."""
+
+
+def _status(name: str) -> pl.Expr:
+    return pl.lit(name, STATUS)
 
 
 @dataclass
@@ -281,14 +289,14 @@ def _decide(
             if ENDORSEMENT[s] == level:
                 chosen = chosen.when(_t(c)).then(pl.lit(i))
     chosen_rule = chosen.otherwise(None) if sr else pl.lit(None)
-    chosen_status = pl.when(rec_true).then(pl.lit(RECOMMENDED)).otherwise(pl.lit("consider"))
+    chosen_status = pl.when(rec_true).then(_status(RECOMMENDED)).otherwise(_status("consider"))
     status = (
         pl.when(p_hard | p_ni)
-        .then(pl.lit("not_eligible"))
+        .then(_status("not_eligible"))
         .when(p_gate | p_nt)
-        .then(pl.lit("undetermined"))
+        .then(_status("undetermined"))
         .when(rec_true & step["cau_any"])
-        .then(pl.lit("consider"))
+        .then(_status("consider"))
         .otherwise(chosen_status)
     )
     missing = union(
@@ -301,16 +309,16 @@ def _decide(
             *(c.mask.where(until & _n(c)) for _, c in cau),
         ]
     )
-    best_possible = pl.when(step["best_possible_rec"]).then(pl.lit(RECOMMENDED))
-    best_pending = pl.when(step["best_pending_rec"]).then(pl.lit(RECOMMENDED))
+    best_possible = pl.when(step["best_possible_rec"]).then(_status(RECOMMENDED))
+    best_pending = pl.when(step["best_pending_rec"]).then(_status(RECOMMENDED))
     could_be = (
         pl.when(p_gate)
-        .then(best_possible.otherwise(pl.lit("consider")))
+        .then(best_possible.otherwise(_status("consider")))
         .when(p_nt)
-        .then(best_pending.otherwise(pl.lit("consider")))
+        .then(best_pending.otherwise(_status("consider")))
         .when(higher | until)
-        .then(pl.lit(RECOMMENDED))
-        .otherwise(pl.lit(None, pl.String))
+        .then(_status(RECOMMENDED))
+        .otherwise(pl.lit(None, STATUS))
     )
     declined_set = f.columns["declined"]
     declined = declined_set.member(o.id) | declined_set.member(o.modality)
@@ -367,9 +375,9 @@ def _notes(f: Facts, options: dict[str, OptionColumns]) -> dict[str, pl.Expr]:
             bits.mask([f"interaction_caution:{j}"]).where(c)
             for j, c in zip(avoid, cautions, strict=True)
         ]
-        values[f"#o.{oid}.status"] = pl.when(capped).then(pl.lit("consider")).otherwise(s)
+        values[f"#o.{oid}.status"] = pl.when(capped).then(_status("consider")).otherwise(s)
         values[f"#o.{oid}.could_be"] = (
-            pl.when(clarify & (s == RECOMMENDED)).then(pl.lit(RECOMMENDED)).otherwise(oc.could_be)
+            pl.when(clarify & (s == RECOMMENDED)).then(_status(RECOMMENDED)).otherwise(oc.could_be)
         )
         masks[f"#i.{oid}.missing"] = oc.missing | f.bit("medications").where(clarify)
         masks[f"#i.{oid}.reasons"] = union([oc.reasons, *extra])
