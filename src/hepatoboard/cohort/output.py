@@ -358,8 +358,8 @@ def build(
     masks: dict[str, Mask] = {f"missing.{k}": m for k, m in blocks.items()}
     masks["missing_fields"] = union_mask
     for oid, oc in plan.options.items():
-        cols[f"status.{oid}"] = oc.status.cast(pl.String)  # plan.STATUS inside the engine
-        cols[f"could_be.{oid}"] = oc.could_be.cast(pl.String)
+        cols[f"status.{oid}"] = oc.status  # plan.STATUS: text once the masks are decoded
+        cols[f"could_be.{oid}"] = oc.could_be
         cols[f"declined.{oid}"] = oc.declined
         masks[f"reasons.{oid}"] = oc.reasons
         if oc.interactions:
@@ -393,6 +393,8 @@ def build(
     text = decode_all(out, todo)
     out = out.select(pl.exclude(r"^#.*$")).hstack(text)
     order = [c for c in cols if not c.startswith("#")]
+    statuses = [c for c in order if c.startswith(("status.", "could_be."))]
+    out = out.with_columns(pl.col(statuses).cast(pl.String))  # the mask words are freed
     out = out.select(order + [k for k in text.columns if k not in order])
     if prognosis:
         from hepatoboard.cohort.prognosis import medians
