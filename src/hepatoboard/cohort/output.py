@@ -395,7 +395,8 @@ def build(
     order = [c for c in cols if not c.startswith("#")]
     names = pl.lit(pl.Series(STATUS.categories.to_list(), dtype=pl.String))
     statuses = [c for c in order if c.startswith(("status.", "could_be."))]
-    # as text once the mask words are freed; a gather by code costs a fifth of a cast
+    # as text once the mask words are freed; by a gather on the codes: 64 columns of 250,000
+    # rows took 0.06 s of CPU so, 0.29 s by a cast (alone, load average 1.7 on 2 cores)
     out = out.with_columns(names.gather(pl.col(c).to_physical()).alias(c) for c in statuses)
     out = out.select(order + [k for k in text.columns if k not in order])
     if prognosis:
