@@ -26,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from hepatoboard.cohort.frame import WORD, Facts, NewFact, vocabulary
+from hepatoboard.cohort.frame import NARROW, WORD, Facts, NewFact, vocabulary
 from hepatoboard.criteria.polars import (
     Compiled,
     CompiledClassification,
@@ -339,8 +339,30 @@ def _decide(
         ("consider_until_caution_excluded", until),
         ("declined", declined),
     ]
-    reasons = union(bits.mask([name]).where(cond) for name, cond in conds)
-    return OptionColumns(status, reasons, bits, missing, could_be, declined)
+    return OptionColumns(status, _flags(bits, conds), bits, missing, could_be, declined)
+
+
+def _flags(bits: FieldBits, conds: list[tuple[str, pl.Expr]]) -> Mask:
+    """``union(bits.mask([name]).where(cond) for name, cond in conds)``, each word computed in
+    the narrowest unsigned type its bits fit (:data:`hepatoboard.cohort.frame.NARROW`) and
+    widened once: the same values with a half to an eighth of the memory written per term. The
+    reasons of the plan's options pass, alone, on 250,000 rows of the benchmark: 0.51-0.55 s of
+    CPU in 64 bits, 0.33-0.40 s so (2 runs each, load average 1.2-1.4 on 2 cores)."""
+    terms: dict[int, list[tuple[int, pl.Expr]]] = {}
+    for name, cond in conds:
+        for w, v in bits.mask([name]).const.items():
+            terms.setdefault(w, []).append((v, cond))
+    exprs = {}
+    for w, items in terms.items():
+        top = max(v for v, _ in items)
+        dtype = next((d for d, width in NARROW if top >> width == 0), WORD)
+        word: pl.Expr | None = None
+        for v, cond in items:
+            term = pl.when(cond).then(pl.lit(v, dtype)).otherwise(pl.lit(0, dtype))
+            word = term if word is None else word | term
+        assert word is not None
+        exprs[w] = word.cast(WORD)
+    return Mask(exprs=exprs)
 
 
 def _notes(f: Facts, options: dict[str, OptionColumns]) -> dict[str, pl.Expr]:
