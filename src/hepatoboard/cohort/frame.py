@@ -34,7 +34,10 @@ the same process, least CPU time, load average 1.8 on 2 cores), the plan's optio
 (statuses, reasons, missing fields; :func:`hepatoboard.cohort.plan._decide_all`) took 1.07 s
 without it and 1.30 s with it, while the first pass of the HCC point scores took 0.80 s
 without it and 0.50 s with it, the output's select 0.54 s and 0.46 s, and the smaller passes
-of :meth:`Facts.add` and :meth:`Facts.store` 15-47% less with it."""
+of :meth:`Facts.add` and :meth:`Facts.store` 15-47% less with it. Once the options' reason
+words were computed narrower (:func:`hepatoboard.cohort.plan._flags`), the options pass took
+0.86-0.94 s without it and 0.93-0.96 s with it (2 runs each, least of 5, load average 1.2-1.4):
+still without it."""
 
 
 def collect(lf: pl.LazyFrame, *, cse: bool = False) -> pl.DataFrame:

@@ -161,11 +161,7 @@ def plan(f: Facts, profile: str) -> PlanColumns:
         out.supportive.append((m.id, c))
         out.blocks[f"supportive.{m.id}"] = c.mask.where(_n(c))
     items = vocabulary(kb, "plan_supportive_measures")
-    measures = pl.lit(0, WORD)
-    for mid, c in out.supportive:
-        measures = measures | pl.when(_t(c)).then(pl.lit(1 << items.index(mid), WORD)).otherwise(
-            pl.lit(0, WORD)
-        )
+    measures = _or_bits([(1 << items.index(mid), _t(c)) for mid, c in out.supportive])
     f.add({"plan_supportive_measures": NewFact(measures, nullable=False, items=items)})
     for r in kb.referrals:
         c = comp(r.when)
@@ -352,17 +348,20 @@ def _flags(bits: FieldBits, conds: list[tuple[str, pl.Expr]]) -> Mask:
     for name, cond in conds:
         for w, v in bits.mask([name]).const.items():
             terms.setdefault(w, []).append((v, cond))
-    exprs = {}
-    for w, items in terms.items():
-        top = max(v for v, _ in items)
-        dtype = next((d for d, width in NARROW if top >> width == 0), WORD)
-        word: pl.Expr | None = None
-        for v, cond in items:
-            term = pl.when(cond).then(pl.lit(v, dtype)).otherwise(pl.lit(0, dtype))
-            word = term if word is None else word | term
-        assert word is not None
-        exprs[w] = word.cast(WORD)
-    return Mask(exprs=exprs)
+    return Mask(exprs={w: _or_bits(items) for w, items in terms.items()})
+
+
+def _or_bits(items: list[tuple[int, pl.Expr]]) -> pl.Expr:
+    """The OR of ``bit`` where ``cond`` holds (null = false), for every ``(bit, cond)``, as a
+    word: computed in the narrowest unsigned type the bits fit, widened once (see
+    :func:`_flags`)."""
+    top = max((v for v, _ in items), default=0)
+    dtype = next((d for d, width in NARROW if top >> width == 0), WORD)
+    word = pl.lit(0, dtype)
+    for i, (v, cond) in enumerate(items):
+        term = pl.when(cond).then(pl.lit(v, dtype)).otherwise(pl.lit(0, dtype))
+        word = term if i == 0 else word | term
+    return word.cast(WORD)
 
 
 def _notes(f: Facts, options: dict[str, OptionColumns]) -> dict[str, pl.Expr]:
@@ -421,12 +420,11 @@ def _plan_facts(f: Facts, options: dict[str, OptionColumns]) -> None:
     modalities = vocabulary(kb, "plan_active_modalities")
 
     def bitset(statuses: tuple[str, ...], modality: bool = False) -> pl.Expr:
-        out = pl.lit(0, WORD)
+        items = []
         for oid in options:
             bit = 1 << (modalities.index(kb.options[oid].modality) if modality else ids.index(oid))
-            hit = options[oid].status.is_in(list(statuses))
-            out = out | pl.when(hit).then(pl.lit(bit, WORD)).otherwise(pl.lit(0, WORD))
-        return out
+            items.append((bit, options[oid].status.is_in(list(statuses))))
+        return _or_bits(items)
 
     f.add(
         {
