@@ -356,12 +356,12 @@ def _or_bits(items: list[tuple[int, pl.Expr]]) -> pl.Expr:
     word: computed in the narrowest unsigned type the bits fit, widened once (see
     :func:`_flags`)."""
     top = max((v for v, _ in items), default=0)
-    dtype = next((d for d, width in NARROW if top >> width == 0), WORD)
-    word = pl.lit(0, dtype)
-    for i, (v, cond) in enumerate(items):
+    dtype = next((d for d, width in NARROW if top < 1 << width), WORD)
+    word: pl.Expr | None = None
+    for v, cond in items:
         term = pl.when(cond).then(pl.lit(v, dtype)).otherwise(pl.lit(0, dtype))
-        word = term if i == 0 else word | term
-    return word.cast(WORD)
+        word = term if word is None else word | term
+    return (pl.lit(0, dtype) if word is None else word).cast(WORD)
 
 
 def _notes(f: Facts, options: dict[str, OptionColumns]) -> dict[str, pl.Expr]:
