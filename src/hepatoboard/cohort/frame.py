@@ -28,10 +28,16 @@ from hepatoboard.criteria.polars import (
 from hepatoboard.knowledge.base import KnowledgeBase
 
 PLAIN = pl.QueryOptFlags(comm_subexpr_elim=False)
-"""The query options of the engine's wide passes: Polars' common-subexpression elimination
-costs more than it saves on them (the shared parts are already stored as columns). On a
-250,000-row chunk of the benchmark, the plan's widest pass took 1.9 s of CPU with it and
-0.3 s without."""
+"""The query options of a pass without Polars' common-subexpression elimination. It is chosen
+pass by pass: on a 250,000-row chunk of the benchmark (each pass rerun 3 times each way in
+the same process, least CPU time, load average 1.8 on 2 cores), the plan's options pass
+(statuses, reasons, missing fields; :func:`hepatoboard.cohort.plan._decide_all`) took 1.07 s
+without it and 1.30 s with it, while the first pass of the HCC point scores took 0.80 s
+without it and 0.50 s with it, the output's select 0.54 s and 0.46 s, and the smaller passes
+of :meth:`Facts.add` and :meth:`Facts.store` 15-47% less with it. Once the options' reason
+words were computed narrower (:func:`hepatoboard.cohort.plan._flags`), the options pass took
+0.86-0.94 s without it and 0.93-0.96 s with it (2 runs each, least of 5, load average 1.2-1.4):
+still without it."""
 
 
 def collect(lf: pl.LazyFrame, *, cse: bool = False) -> pl.DataFrame:
@@ -75,7 +81,8 @@ class Facts:
         return self.bits.mask([path])
 
     def add(self, new: Mapping[str, NewFact]) -> None:
-        """Compute ``new`` facts as columns (one pass) and register them."""
+        """Compute ``new`` facts as columns (one pass, with common-subexpression elimination:
+        see :data:`PLAIN`) and register them."""
         exprs: list[pl.Expr] = []
         plans: dict[str, tuple[NewFact, dict[int, str]]] = {}
         for name, nf in new.items():
@@ -87,7 +94,7 @@ class Facts:
                 words[w] = col
                 exprs.append((e | pl.lit(mask.const.get(w, 0), WORD)).alias(col))
             plans[name] = (NewFact(nf.value, mask, nf.nullable, nf.items, nf.stored_mask), words)
-        self.df = self.df.with_columns(exprs)
+        self.df = collect(self.df.lazy().with_columns(exprs), cse=True)
         fixed = self._fold([c for _, words in plans.values() for c in words.values()])
         for name, (nf, words) in plans.items():
             if nf.stored_mask:
@@ -97,8 +104,11 @@ class Facts:
                 mask = nf.mask
             self.columns[name] = FactColumn(pl.col(name), mask, nf.nullable, nf.items)
 
-    def store(self, values: Mapping[str, pl.Expr], masks: Mapping[str, Mask]) -> dict[str, Mask]:
-        """Compute expressions and masks as columns in one pass; the masks, as references to
+    def store(
+        self, values: Mapping[str, pl.Expr], masks: Mapping[str, Mask], *, cse: bool = True
+    ) -> dict[str, Mask]:
+        """Compute expressions and masks as columns in one pass (``cse``: with
+        common-subexpression elimination, see :data:`PLAIN`); the masks, as references to
         their columns (later expressions read them instead of recomputing them)."""
         exprs = [e.alias(name) for name, e in values.items()]
         names: dict[str, dict[int, str]] = {}
@@ -109,7 +119,7 @@ class Facts:
                 exprs.append(mask.word(w).alias(col))
                 words[w] = col
             names[name] = words
-        self.df = collect(self.df.lazy().with_columns(exprs)) if exprs else self.df
+        self.df = collect(self.df.lazy().with_columns(exprs), cse=cse) if exprs else self.df
         fixed = self._fold([c for words in names.values() for c in words.values()])
         return {name: _folded({}, words, fixed) for name, words in names.items()}
 
