@@ -1,7 +1,7 @@
-"""``hepatoboard serve --workers N``: the supervisor accepts every connection and hands it to
-the worker with the fewest open connections (ties in turn), so keep-alive connections are spread
-evenly (with uvicorn's shared socket, one worker could take them all); SIGTERM stops every
-worker; a worker that dies stops the service with a non-zero status.
+"""``hepatoboard serve --workers N``: the supervisor accepts every connection and hands the
+connections to the workers in turn, so keep-alive connections are spread evenly (with uvicorn's
+shared socket, one worker could take them all); SIGTERM stops every worker; a worker that dies
+stops the service with a non-zero status.
 
 Real servers on 127.0.0.1. Which worker holds a connection is read from /proc: the worker whose
 open file descriptors include the server side of that TCP connection.
@@ -102,7 +102,7 @@ def wait_released(conns: list[http.client.HTTPConnection], port: int, worker: in
         time.sleep(0.05)
 
 
-def test_connections_alternate_then_go_to_the_worker_with_fewest_and_sigterm_stops_all(tmp_path):
+def test_connections_alternate_even_after_some_close_and_sigterm_stops_all(tmp_path):
     server = Server(f"sqlite:///{tmp_path / 'hb.db'}", tmp_path / "server.log", workers=2)
     with server:
         assert server.proc is not None
@@ -116,8 +116,8 @@ def test_connections_alternate_then_go_to_the_worker_with_fewest_and_sigterm_sto
             assert health(conn) == 200 and worker_of(conn, server.port, pids) == owner
         mine = [c for c, o in zip(conns, owners, strict=True) if o == first][:2]
         wait_released(mine, server.port, first)  # now 1 open on `first`, 3 on `second`
-        more = [open_connection(server.port) for _ in range(3)]
-        assert [worker_of(c, server.port, pids) for c in more] == [first, first, second]
+        more = [open_connection(server.port) for _ in range(3)]  # in turn, as before
+        assert [worker_of(c, server.port, pids) for c in more] == [first, second, first]
         server.proc.send_signal(signal.SIGTERM)
         assert server.proc.wait(STOP_GUARD_S) == 0
     for conn in conns + more:
@@ -163,36 +163,35 @@ def test_a_second_service_on_the_same_port_is_refused_and_a_closed_port_binds_ag
     again.close()
 
 
-# the balancer's choices: open connections per worker, the last one chosen, the workers
-# skipped (their queue is full) -> the worker chosen
+# the balancer's choices: workers, the last one chosen, the workers skipped (their queue is
+# full) -> the worker chosen
 CHOICES = [
-    ([0, 0], 1, set(), 0),  # a tie: the one after the last chosen
-    ([0, 0], 0, set(), 1),
-    ([1, 0, 0], 1, set(), 2),
-    ([1, 0, 0], 2, set(), 1),
-    ([3, 1, 2], 1, set(), 1),  # the fewest, even right after it was chosen
-    ([3, 1, 2], 0, {1}, 2),
-    ([0, 5], 0, {0}, 1),
-    ([0, 5], 0, {0, 1}, None),  # every queue full: nobody
+    (2, 1, set(), 0),
+    (2, 0, set(), 1),
+    (3, 1, set(), 2),
+    (3, 2, set(), 0),  # after the last worker, the first
+    (3, 0, {1}, 2),
+    (3, 0, {1, 2}, 0),  # the last one chosen again when every other is full
+    (2, 0, {0, 1}, None),  # every queue full: nobody
 ]
 
 
-@pytest.mark.parametrize(("open_", "last", "skip", "chosen"), CHOICES)
-def test_the_balancer_chooses_the_fewest_open_connections_ties_in_turn(open_, last, skip, chosen):
-    b = workers.Balancer(len(open_))
-    b.open, b.last = list(open_), last
+@pytest.mark.parametrize(("workers_", "last", "skip", "chosen"), CHOICES)
+def test_the_balancer_hands_connections_in_turn(workers_, last, skip, chosen):
+    b = workers.Balancer(workers_)
+    b.handed(last)
     assert b.choose(frozenset(skip)) == chosen
 
 
-def test_the_balancer_counts_handed_and_closed_connections():
-    b = workers.Balancer(2)
-    for _ in range(5):
-        b.handed(b.choose() or 0)
-    assert b.open == [3, 2]
-    b.closed(0, 2)
-    assert b.open == [1, 2] and b.choose() == 0
-    b.closed(1, 9)  # more closes than it knew of (never below zero)
-    assert b.open == [1, 0]
+def test_the_balancer_starts_with_the_first_worker_and_goes_round():
+    b = workers.Balancer(3)
+    got = []
+    for _ in range(7):
+        w = b.choose()
+        assert w is not None
+        b.handed(w)
+        got.append(w)
+    assert got == [0, 1, 2, 0, 1, 2, 0]
 
 
 def test_a_worker_without_its_supervisor_exits():

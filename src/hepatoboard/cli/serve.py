@@ -21,7 +21,7 @@ def serve(
         typer.Option(
             min=1,
             max=64,
-            help="worker processes; each new connection goes to the one with the fewest open",
+            help="worker processes; new connections are handed to them in turn",
         ),
     ] = 1,
     site: SiteOption = None,

@@ -10,12 +10,14 @@ connections: with 4 connections from wrk one worker got all four in one run
 2 against 2 only 3 times in 8.
 
 Here the supervisor holds the one listening socket and accepts every connection itself, then
-hands it to the worker that holds the fewest open connections (the first such worker after the
-last one chosen, when several tie) over a Unix socket pair, as a passed file descriptor
-(``SCM_RIGHTS``). The worker serves it with uvicorn's HTTP protocol
-(:meth:`asyncio.AbstractEventLoop.connect_accepted_socket`) and writes one byte back on the
-pair when the connection closes, which is how the supervisor knows the counts. A connection
-stays with its worker for its whole life; only its first moment passes through the supervisor.
+hands the connections to the workers in turn (round robin) over Unix socket pairs, as passed
+file descriptors (``SCM_RIGHTS``). The worker serves each with uvicorn's HTTP protocol
+(:meth:`asyncio.AbstractEventLoop.connect_accepted_socket`). A connection stays with its
+worker for its whole life; only its first moment passes through the supervisor. In turn rather
+than to the worker with the fewest open connections: the workers reported their closed
+connections back in a first version, but a worker busy with a request reports late, so a client
+that closed its connections and opened new ones at once (as wrk does between runs) found one
+worker still counted busy and got all of them on the other (docs/benchmarks.md).
 
 The supervisor binds before any worker starts (a port in use is an error at once). Connections
 that arrive while a worker loads wait in its socket pair. Each worker is started as
@@ -33,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import selectors
 import signal
@@ -51,9 +52,8 @@ APP = "hepatoboard.service.app:app_from_env"
 STOP_GRACE_S = 30.0  # seconds a worker gets to finish its requests before it is killed
 BACKLOG = 2048  # uvicorn's default listen backlog
 POLL_S = 0.2  # how often the supervisor looks at its workers
-CLOSED = b"."  # a worker's note to the supervisor: one of its connections has closed
 HANDED = b"c"  # the byte that carries a handed-over connection
-READ_BYTES = 4096  # bytes read from a socket pair at a time
+READ_BYTES = 4096  # bytes received from the socket pair at a time
 READ_FDS = 16  # file descriptors received at a time (the kernel gives one per message)
 
 
@@ -83,27 +83,23 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 class Balancer:
-    """Which worker gets the next connection: the fewest open connections, ties in turn."""
+    """Which worker gets the next connection: each in turn."""
 
     def __init__(self, count: int) -> None:
-        self.open = [0] * count  # open connections per worker
+        self.count = count
         self.last = count - 1  # the worker chosen last
 
     def choose(self, skip: frozenset[int] = frozenset()) -> int | None:
-        """The worker for the next connection, not one of ``skip`` (None: all skipped)."""
-        n = len(self.open)
-        order = [(self.last + 1 + k) % n for k in range(n)]
-        candidates = [i for i in order if i not in skip]
-        if not candidates:
-            return None
-        return min(candidates, key=lambda i: self.open[i])
+        """The next worker after the last one chosen that is not in ``skip`` (None: all
+        skipped)."""
+        for k in range(1, self.count + 1):
+            worker = (self.last + k) % self.count
+            if worker not in skip:
+                return worker
+        return None
 
     def handed(self, worker: int) -> None:
-        self.open[worker] += 1
         self.last = worker
-
-    def closed(self, worker: int, count: int) -> None:
-        self.open[worker] = max(0, self.open[worker] - count)
 
 
 class Supervisor:
@@ -158,15 +154,9 @@ class Supervisor:
     def _serve(self) -> int:
         """Accept and hand over until a signal (0) or a worker's exit (its status, at least 1)."""
         with selectors.DefaultSelector() as sel:
-            sel.register(self.listener, selectors.EVENT_READ, None)
-            for i, chan in enumerate(self.channels):
-                sel.register(chan, selectors.EVENT_READ, i)
+            sel.register(self.listener, selectors.EVENT_READ)
             while not self.stopping:
-                events = sel.select(POLL_S)
-                for key, _ in sorted(events, key=lambda e: e[0].data is None):
-                    if key.data is not None:  # closes first: the counts are current
-                        self._read_closes(key.data)
-                if any(key.data is None for key, _ in events):
+                if sel.select(POLL_S):
                     self._accept_all()
                 exited = [p for p in self.procs if p.poll() is not None]
                 if exited:
@@ -177,22 +167,6 @@ class Supervisor:
                     )
                     return max(code, 1)  # a signal (negative) or 0 still means failure
         return 0
-
-    def _read_closes(self, worker: int) -> None:
-        try:
-            data = self.channels[worker].recv(READ_BYTES)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            data = b""
-        if data:
-            self.balancer.closed(worker, data.count(CLOSED))
-        else:  # the worker's end is closed: it has exited, or is about to
-            self._wait_exit(worker)
-
-    def _wait_exit(self, worker: int) -> None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.procs[worker].wait(POLL_S)
 
     def _accept_all(self) -> None:
         """Hand every waiting connection to a worker."""
@@ -207,7 +181,7 @@ class Supervisor:
                 self._hand(conn)
 
     def _hand(self, conn: socket.socket) -> None:
-        """Pass ``conn`` to the worker with the fewest connections whose pair has room."""
+        """Pass ``conn`` to the next worker in turn whose socket pair has room."""
         full: set[int] = set()
         while (worker := self.balancer.choose(frozenset(full))) is not None:
             try:
@@ -275,25 +249,12 @@ class HandedServer(uvicorn.Server):
 
 
 def _listen(server: HandedServer, channel: socket.socket) -> None:
-    """Serve, in the running loop, every connection that arrives on ``channel``; a byte goes
-    back on it as each one closes."""
+    """Serve, in the running loop, every connection that arrives on ``channel``."""
     loop = asyncio.get_running_loop()
     config = server.config
-    base = config.http_protocol_class
-
-    def closed() -> None:
-        with contextlib.suppress(OSError):  # the supervisor is gone: nobody needs the count
-            channel.send(CLOSED)
-
-    class Counted(base):  # type: ignore[misc, valid-type]
-        def connection_lost(self, exc: Exception | None) -> None:
-            try:
-                super().connection_lost(exc)
-            finally:
-                closed()
 
     def protocol() -> asyncio.Protocol:
-        return Counted(
+        return config.http_protocol_class(  # type: ignore[call-arg]  # uvicorn's own call
             config=config, server_state=server.server_state, app_state=server.lifespan.state
         )
 
