@@ -14,10 +14,11 @@ hands the connections to the workers in turn (round robin) over Unix socket pair
 file descriptors (``SCM_RIGHTS``). The worker serves each with uvicorn's HTTP protocol
 (:meth:`asyncio.AbstractEventLoop.connect_accepted_socket`). A connection stays with its
 worker for its whole life; only its first moment passes through the supervisor. In turn rather
-than to the worker with the fewest open connections: the workers reported their closed
-connections back in a first version, but a worker busy with a request reports late, so a client
-that closed its connections and opened new ones at once (as wrk does between runs) found one
-worker still counted busy and got all of them on the other (docs/benchmarks.md).
+than to the worker with the fewest open connections: in a first version, where the workers
+reported their closed connections back, one benchmark row still had all its connections on one
+worker, probably because a worker busy with a request reports its closes late, so a client that
+closes its connections and opens new ones at once (as wrk does between runs) finds one worker
+still counted busy (docs/benchmarks.md). Handing them in turn reads no report.
 
 The supervisor binds before any worker starts (a port in use is an error at once). Connections
 that arrive while a worker loads wait in its socket pair. Each worker is started as
