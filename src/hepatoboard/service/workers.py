@@ -1,4 +1,4 @@
-"""Several worker processes behind one port (``hepatoboard serve --workers N``, POSIX).
+"""Several worker processes behind one port (``hepatoboard serve --workers N``; tested on Linux).
 
 uvicorn's own multi-worker mode lets every worker accept from one shared listening socket. The
 first worker to wake takes every connection waiting at that moment, and a keep-alive connection
