@@ -126,6 +126,20 @@ def test_connections_alternate_even_after_some_close_and_sigterm_stops_all(tmp_p
     assert "Finished server process" in (tmp_path / "server.log").read_text()
 
 
+def test_ctrl_c_to_the_supervisor_and_its_workers_together_is_a_clean_stop(tmp_path):
+    """A terminal's Ctrl-C reaches every process of the group at once: the workers then exit on
+    their own, and the supervisor must still count it as a stop, not as a worker's failure."""
+    with Server(f"sqlite:///{tmp_path / 'hb.db'}", tmp_path / "server.log", workers=2) as server:
+        assert server.proc is not None
+        pids = children(server.proc.pid)
+        assert len(pids) == 2
+        for pid in [server.proc.pid, *pids]:
+            os.kill(pid, signal.SIGINT)
+        assert server.proc.wait(STOP_GUARD_S) == 0
+    assert [pid for pid in pids if Path(f"/proc/{pid}").exists()] == []
+    assert "exited" not in (tmp_path / "server.log").read_text()
+
+
 def test_a_worker_that_dies_stops_the_service_with_an_error(tmp_path):
     with Server(f"sqlite:///{tmp_path / 'hb.db'}", tmp_path / "server.log", workers=2) as server:
         assert server.proc is not None

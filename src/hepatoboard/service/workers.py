@@ -156,8 +156,11 @@ class Supervisor:
         """Accept and hand over until a signal (0) or a worker's exit (its status, at least 1)."""
         with selectors.DefaultSelector() as sel:
             sel.register(self.listener, selectors.EVENT_READ)
-            while not self.stopping:
-                if sel.select(POLL_S):
+            while True:
+                ready = sel.select(POLL_S)
+                if self.stopping:  # checked first: a Ctrl-C stops the workers too
+                    return 0
+                if ready:
                     self._accept_all()
                 exited = [p for p in self.procs if p.poll() is not None]
                 if exited:
@@ -167,7 +170,6 @@ class Supervisor:
                         file=sys.stderr,
                     )
                     return max(code, 1)  # a signal (negative) or 0 still means failure
-        return 0
 
     def _accept_all(self) -> None:
         """Hand every waiting connection to a worker."""
